@@ -1,0 +1,15 @@
+/**
+ * Well-known defaults of the embedded OSS emulator, like Azurite's devstoreaccount1:
+ * public on purpose, so every clone works with no account. Never valid on real OSS.
+ */
+export const EMULATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 9000,
+  dataDir: './.data',
+  bucket: 'skylift-dev',
+  region: 'oss-cn-hangzhou',
+  accessKeyId: 'LTAIskyliftEmulatorRoot',
+  accessKeySecret: 'skylift-emulator-root-secret',
+  /** The role the token service assumes; the emulator accepts any ARN of this shape. */
+  roleArn: 'acs:ram::1000000000000000:role/skylift-uploader',
+} as const;

@@ -1,0 +1,42 @@
+// Contract between the emulator's routing layer and its authentication layer.
+// The routing layer resolves bucket and key, then calls authenticate() before any handler runs,
+// and each handler calls authorize() with its RAM action before touching data.
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface AuthRequest {
+  method: string;
+  /** Bucket resolved from host, path or the default bucket; undefined for service-level requests. */
+  bucket: string | undefined;
+  /** Object key, percent-decoded; '' for bucket-level requests. */
+  key: string;
+  /** Query string exactly as received, without the leading '?'. */
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface SessionPolicyStatement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  resources: string[];
+}
+
+export interface Principal {
+  accessKeyId: string;
+  kind: 'root' | 'sts';
+  /** STS session policy; undefined means the principal may do everything the root may. */
+  policy?: SessionPolicyStatement[];
+}
+
+/** RAM action names used by the emulator's operations. */
+export type OssAction =
+  | 'oss:PutObject'
+  | 'oss:GetObject'
+  | 'oss:DeleteObject'
+  | 'oss:ListObjects'
+  | 'oss:ListParts'
+  | 'oss:AbortMultipartUpload'
+  | 'oss:ListMultipartUploads'
+  | 'oss:PutBucketCors'
+  | 'oss:GetBucketCors'
+  | 'oss:PutBucketLifecycle'
+  | 'oss:GetBucketLifecycle';
