@@ -1,0 +1,206 @@
+// Every error the emulator answers with comes from this one factory, so codes, statuses,
+// messages and EC numbers are written once (texts from the OSS API reference, §2.2).
+
+/** Extra XML elements that follow <HostId> in the error body, in order. */
+export type ErrorDetails = [name: string, value: string][];
+
+export class OssError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = [],
+    readonly ec?: string,
+  ) {
+    super(message);
+  }
+}
+
+const iso = (d: Date) => `${d.toISOString().slice(0, 19)}.000Z`;
+
+export const ossError = {
+  accessDenied: (message = 'You have no right to access this resource.') =>
+    new OssError(403, 'AccessDenied', message, [], '0003-00000001'),
+  requestExpired: (expires: Date, serverTime: Date) =>
+    new OssError(403, 'AccessDenied', 'Request has expired.', [
+      ['Expires', iso(expires)],
+      ['ServerTime', iso(serverTime)],
+    ]),
+  accessForbiddenCors: () =>
+    new OssError(
+      403,
+      'AccessForbidden',
+      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Requet-Headers are not whitelisted by the resource's CORS spec.",
+    ),
+  badRequest: (message: string) => new OssError(400, 'BadRequest', message),
+  invalidAccessKeyId: (accessKeyId: string, stsStyleWithoutToken = false) =>
+    new OssError(
+      403,
+      'InvalidAccessKeyId',
+      stsStyleWithoutToken
+        ? 'The OSS Access Key Id you provided does not exist in our records. The Security Token may be lost to specify that it is a STS Access Id.'
+        : 'The OSS Access Key Id you provided does not exist in our records.',
+      [['OSSAccessKeyId', accessKeyId]],
+      stsStyleWithoutToken ? '0002-00000003' : '0002-00000002',
+    ),
+  invalidSecurityToken: () =>
+    new OssError(
+      403,
+      'InvalidSecurityToken',
+      'The security token you provided is invalid.',
+      [],
+      '0002-00000006',
+    ),
+  securityTokenExpired: (token: string) =>
+    new OssError(
+      403,
+      'SecurityTokenExpired',
+      'The security token you provided has expired.',
+      [['SecurityToken', token]],
+      '0002-00000007',
+    ),
+  requestTimeTooSkewed: (requestTime: Date, serverTime: Date) =>
+    new OssError(
+      403,
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+      [
+        ['MaxAllowedSkewMilliseconds', '900000'],
+        ['RequestTime', iso(requestTime)],
+        ['ServerTime', iso(serverTime)],
+      ],
+      '0002-00000504',
+    ),
+  signatureDoesNotMatchV1: (accessKeyId: string, provided: string, stringToSign: string) =>
+    new OssError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      [
+        ['OSSAccessKeyId', accessKeyId],
+        ['SignatureProvided', provided],
+        ['StringToSign', stringToSign],
+        [
+          'StringToSignBytes',
+          [...Buffer.from(stringToSign, 'utf8')]
+            .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
+            .join(' '),
+        ],
+      ],
+      '0002-00000040',
+    ),
+  signatureDoesNotMatchV4: (
+    accessKeyId: string,
+    provided: string,
+    stringToSign: string,
+    canonicalRequest: string,
+  ) =>
+    new OssError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      [
+        ['OSSAccessKeyId', accessKeyId],
+        ['SignatureProvided', provided],
+        ['StringToSign', stringToSign],
+        ['CanonicalRequest', canonicalRequest],
+      ],
+      '0002-00000201',
+    ),
+  invalidArgument: (message: string, argumentName?: string, argumentValue?: string, ec?: string) =>
+    new OssError(
+      400,
+      'InvalidArgument',
+      message,
+      argumentName === undefined
+        ? []
+        : [
+            ['ArgumentName', argumentName],
+            ['ArgumentValue', argumentValue ?? ''],
+          ],
+      ec,
+    ),
+  malformedXml: () =>
+    new OssError(
+      400,
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+      [],
+      '0042-00000205',
+    ),
+  noSuchBucket: (bucket: string) =>
+    new OssError(
+      404,
+      'NoSuchBucket',
+      'The specified bucket does not exist.',
+      [['BucketName', bucket]],
+      '0015-00000101',
+    ),
+  noSuchKey: (key: string) =>
+    new OssError(404, 'NoSuchKey', 'The specified key does not exist.', [['Key', key]], '0026-00000001'),
+  noSuchUpload: (uploadId: string) =>
+    new OssError(
+      404,
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      [['UploadId', uploadId]],
+      '0017-00000244',
+    ),
+  noSuchCorsConfiguration: (bucket: string) =>
+    new OssError(404, 'NoSuchCORSConfiguration', 'The CORS Configuration does not exist.', [
+      ['BucketName', bucket],
+    ]),
+  invalidPart: (uploadId: string, partNumber: number, etag: string) =>
+    new OssError(
+      400,
+      'InvalidPart',
+      "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+      [
+        ['ETag', etag],
+        ['PartNumber', String(partNumber)],
+        ['UploadId', uploadId],
+      ],
+      '0042-00000208',
+    ),
+  invalidPartOrder: () =>
+    new OssError(
+      400,
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. Parts list must specified in order by part number.',
+      [],
+      '0042-00000209',
+    ),
+  entityTooSmall: () =>
+    new OssError(
+      400,
+      'EntityTooSmall',
+      'Your proposed upload smaller than the minimum allowed size.',
+      [],
+      '0042-00000213',
+    ),
+  entityTooLarge: () =>
+    new OssError(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size.'),
+  fileAlreadyExists: (ec: '0026-00000201' | '0042-00000214') =>
+    new OssError(
+      409,
+      'FileAlreadyExists',
+      'The object you specified already exists and can not be overwritten.',
+      [],
+      ec,
+    ),
+  invalidObjectName: () => new OssError(400, 'InvalidObjectName', 'The specified object is not valid.'),
+  invalidDigest: () => new OssError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  missingContentLength: () =>
+    new OssError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.'),
+  operationNotSupported: (detail: string) =>
+    new OssError(400, 'OperationNotSupported', 'The operation is not supported for this resource', [
+      ['Detail', detail],
+    ]),
+  callbackFailed: (message: string, ec: '0007-00000203' | '0007-00000205' = '0007-00000203') =>
+    new OssError(203, 'CallbackFailed', message, [], ec),
+  slowDown: () => new OssError(503, 'SlowDown', 'Please reduce your request rate.'),
+  internalError: () =>
+    new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+  requestHeaderTooLarge: () =>
+    new OssError(400, 'RequestHeaderTooLarge', 'Your request header fields too large.'),
+};
