@@ -150,6 +150,8 @@ export const ossError = {
     new OssError(404, 'NoSuchCORSConfiguration', 'The CORS Configuration does not exist.', [
       ['BucketName', bucket],
     ]),
+  noSuchLifecycle: (bucket: string) =>
+    new OssError(404, 'NoSuchLifecycle', 'No Row found in Lifecycle Table.', [['BucketName', bucket]]),
   invalidPart: (uploadId: string, partNumber: number, etag: string) =>
     new OssError(
       400,
@@ -201,6 +203,19 @@ export const ossError = {
   slowDown: () => new OssError(503, 'SlowDown', 'Please reduce your request rate.'),
   internalError: () =>
     new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
+  invalidUri: () => new OssError(400, 'InvalidURI', "Couldn't parse the specified URI."),
+  invalidBucketName: (bucket: string) =>
+    new OssError(400, 'InvalidBucketName', 'The specified bucket is not valid.', [['BucketName', bucket]]),
+  methodNotAllowed: (method: string, resourceType: string) =>
+    new OssError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', [
+      ['Method', method],
+      ['ResourceType', resourceType],
+    ]),
+  invalidRange: () => new OssError(416, 'InvalidRange', 'The requested range cannot be satisfied'),
+  preconditionFailed: (condition: string) =>
+    new OssError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', [
+      ['Condition', condition],
+    ]),
   requestHeaderTooLarge: () =>
     new OssError(400, 'RequestHeaderTooLarge', 'Your request header fields too large.'),
 };

@@ -25,6 +25,9 @@ export interface Principal {
   kind: 'root' | 'sts';
   /** STS session policy; undefined means the principal may do everything the root may. */
   policy?: SessionPolicyStatement[];
+  /** STS only: the role and session named in AssumeRole, quoted in AccessDenied messages. */
+  roleArn?: string;
+  sessionName?: string;
 }
 
 /** RAM action names used by the emulator's operations. */

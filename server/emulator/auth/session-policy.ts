@@ -1,0 +1,128 @@
+// STS session policies, parsed and evaluated the way RAM does: an explicit Deny always wins, otherwise
+// the request needs an Allow that matches both the action and the resource.
+import { ossError } from '../errors.ts';
+import type { OssAction, Principal, SessionPolicyStatement } from './authenticate.ts';
+
+/** Why a policy document was rejected; the STS handler turns this into InvalidParameter.PolicyGrammar. */
+export class PolicyGrammarError extends Error {}
+
+/** STS AssumeRole refuses longer policies, so the emulator does too (a policy it accepted would fail in production). */
+export const MAX_POLICY_LENGTH = 2048;
+
+/** Actions that RAM checks against the bucket resource rather than an object resource. */
+const BUCKET_LEVEL_ACTIONS: ReadonlySet<OssAction> = new Set<OssAction>([
+  'oss:ListObjects',
+  'oss:ListMultipartUploads',
+  'oss:PutBucketCors',
+  'oss:GetBucketCors',
+  'oss:PutBucketLifecycle',
+  'oss:GetBucketLifecycle',
+]);
+
+function stringList(value: unknown, field: string, index: number): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
+    throw new PolicyGrammarError(
+      `Statement[${index}].${field} must be a non-empty string or a non-empty array of non-empty strings.`,
+    );
+  }
+  return list;
+}
+
+/**
+ * Parses a RAM policy document (`{"Version":"1","Statement":[{Effect, Action, Resource}]}`).
+ * Condition, NotAction and NotResource are refused rather than ignored: ignoring them would grant
+ * more in the emulator than the same policy grants on real OSS.
+ */
+export function parseSessionPolicy(text: string): SessionPolicyStatement[] {
+  if (text.length > MAX_POLICY_LENGTH) {
+    throw new PolicyGrammarError(`Policy is ${text.length} characters; the maximum is ${MAX_POLICY_LENGTH}.`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new PolicyGrammarError(`Policy is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new PolicyGrammarError('Policy must be a JSON object with Version and Statement.');
+  }
+  const { Version, Statement } = doc as Record<string, unknown>;
+  if (Version !== '1') throw new PolicyGrammarError('Policy Version must be the string "1".');
+  if (!Array.isArray(Statement) || Statement.length === 0) {
+    throw new PolicyGrammarError('Policy Statement must be a non-empty array.');
+  }
+  return Statement.map((raw: unknown, index) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new PolicyGrammarError(`Statement[${index}] must be an object.`);
+    }
+    const statement = raw as Record<string, unknown>;
+    for (const field of Object.keys(statement)) {
+      if (!['Effect', 'Action', 'Resource'].includes(field)) {
+        throw new PolicyGrammarError(
+          `Statement[${index}].${field} is not supported by the emulator (only Effect, Action and Resource are).`,
+        );
+      }
+    }
+    const effect = statement.Effect;
+    if (effect !== 'Allow' && effect !== 'Deny') {
+      throw new PolicyGrammarError(`Statement[${index}].Effect must be "Allow" or "Deny".`);
+    }
+    return {
+      effect,
+      actions: stringList(statement.Action, 'Action', index),
+      resources: stringList(statement.Resource, 'Resource', index),
+    };
+  });
+}
+
+function globToRegExp(pattern: string, flags: string): RegExp {
+  const body = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.+()[\]{}|/]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${body}$`, `s${flags}`);
+}
+
+const matchesAction = (pattern: string, action: OssAction) => globToRegExp(pattern, 'i').test(action);
+
+/**
+ * The emulator is one account in one region, so the region and account fields of a resource ARN are
+ * not compared; service and bucket/key are. A pattern without the five ARN fields (e.g. `*`) is
+ * matched against the whole ARN.
+ */
+function matchesResource(pattern: string, resource: string): boolean {
+  const fields = pattern.split(':');
+  if (fields.length < 5) return globToRegExp(pattern, '').test(resource);
+  const [service, product, , , ...path] = fields;
+  const [, , , , ...resourcePath] = resource.split(':');
+  return (
+    globToRegExp(`${service}:${product}`, '').test('acs:oss') &&
+    globToRegExp(path.join(':'), '').test(resourcePath.join(':'))
+  );
+}
+
+/** The RAM resource an action touches: the bucket for bucket-level actions, else the object. */
+export function resourceArn(action: OssAction, bucket: string, key: string): string {
+  return BUCKET_LEVEL_ACTIONS.has(action) ? `acs:oss:*:*:${bucket}` : `acs:oss:*:*:${bucket}/${key}`;
+}
+
+/** Throws AccessDenied (naming the action and resource) unless the principal may do `action`. */
+export function authorize(principal: Principal, action: OssAction, bucket: string, key: string): void {
+  if (principal.policy === undefined) return;
+  const resource = resourceArn(action, bucket, key);
+  const applies = (s: SessionPolicyStatement) =>
+    s.actions.some((a) => matchesAction(a, action)) && s.resources.some((r) => matchesResource(r, resource));
+  const applicable = principal.policy.filter(applies);
+  const who = `STS session ${principal.accessKeyId}${principal.roleArn ? ` (role ${principal.roleArn}, session ${principal.sessionName})` : ''}`;
+  if (applicable.some((s) => s.effect === 'Deny')) {
+    throw ossError.accessDenied(
+      `You have no right to access this resource: ${action} on ${resource} is explicitly denied by the session policy of ${who}.`,
+    );
+  }
+  if (!applicable.some((s) => s.effect === 'Allow')) {
+    throw ossError.accessDenied(
+      `You have no right to access this resource: the session policy of ${who} has no Allow statement for ${action} on ${resource}. Add it to the Policy passed to AssumeRole.`,
+    );
+  }
+}

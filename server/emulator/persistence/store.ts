@@ -1,0 +1,418 @@
+// The persistence layer: buckets, objects, multipart uploads and their parts on disk under dataDir,
+// with an in-memory index rebuilt at start for lookups and listings.
+//
+// Data files ("blobs") are immutable once renamed into blobs/; records only point at them. That is what
+// makes CompleteMultipartUpload O(parts): the object record simply lists the part blobs as its extents,
+// and no byte is copied. The commit point of every write is one atomic rename of one record file.
+
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type OssError, ossError } from '../errors.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { SortedKeys } from './key-order.ts';
+import { DataLayout, GENERATED_ID } from './layout.ts';
+import { listJsonFiles, readJson, writeJson } from './json-file.ts';
+import { newId, type ReceivedBody, receiveBody } from './receive-body.ts';
+import type { IncomingMessage } from 'node:http';
+import type { BucketRecord, ObjectMetadata, ObjectRecord, PartRecord, UploadRecord } from './records.ts';
+
+export interface UploadState {
+  record: UploadRecord;
+  parts: Map<number, PartRecord>;
+}
+
+export interface BucketState {
+  record: BucketRecord;
+  objects: Map<string, ObjectRecord>;
+  keys: SortedKeys;
+  uploads: Map<string, UploadState>;
+}
+
+/** What CompleteMultipartUpload decided, after validating the request against the upload. */
+export interface CompletePlan {
+  parts: PartRecord[];
+  etag: string;
+  crc64: string;
+  forbidOverwrite: boolean;
+}
+
+export interface ObjectLease {
+  record: ObjectRecord;
+  /** Lets the blobs go; until then an overwrite or delete postpones unlinking them. */
+  release(): void;
+}
+
+const secondPrecision = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+export class Store {
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly locks = new KeyedLock();
+  private readonly readers = new Map<string, number>();
+  private readonly doomed = new Set<string>();
+
+  private constructor(
+    readonly layout: DataLayout,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(dataDir: string, now: () => number): Promise<Store> {
+    const store = new Store(new DataLayout(dataDir), now);
+    await store.recover();
+    return store;
+  }
+
+  // --- buckets -------------------------------------------------------------------------------------
+
+  bucket(name: string): BucketState | undefined {
+    return this.buckets.get(name);
+  }
+
+  bucketNames(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  requireBucket(name: string): BucketState {
+    const bucket = this.buckets.get(name);
+    if (!bucket) throw ossError.noSuchBucket(name);
+    return bucket;
+  }
+
+  async createBucket(name: string, settings: Omit<BucketRecord, 'name' | 'created'> = {}): Promise<BucketState> {
+    return this.locks.run(`bucket:${name}`, async () => {
+      const existing = this.buckets.get(name);
+      if (existing) {
+        await this.updateBucket(existing, settings);
+        return existing;
+      }
+      const record: BucketRecord = { name, created: secondPrecision(this.now()), ...settings };
+      for (const dir of [this.layout.objectsDir(name), this.layout.uploadsDir(name), this.layout.partsRoot(name)]) {
+        await mkdir(dir, { recursive: true });
+      }
+      await writeJson(this.layout.bucketFile(name), record);
+      const state: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
+      this.buckets.set(name, state);
+      return state;
+    });
+  }
+
+  async updateBucket(bucket: BucketState, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
+    const record: BucketRecord = { ...bucket.record, ...settings };
+    await writeJson(this.layout.bucketFile(record.name), record);
+    bucket.record = record;
+  }
+
+  /** Emulator admin only: drops the bucket with everything in it. */
+  async deleteBucket(name: string): Promise<boolean> {
+    const bucket = this.buckets.get(name);
+    if (!bucket) return false;
+    this.buckets.delete(name);
+    await rm(this.layout.bucketDir(name), { recursive: true, force: true });
+    const blobs = [...bucket.objects.values()].flatMap((o) => o.extents.map((e) => e.blob));
+    for (const upload of bucket.uploads.values()) blobs.push(...[...upload.parts.values()].map((p) => p.blob));
+    await this.freeBlobs(blobs);
+    return true;
+  }
+
+  // --- bodies --------------------------------------------------------------------------------------
+
+  receive(req: IncomingMessage, maxBytes: number): Promise<ReceivedBody> {
+    return receiveBody(req, this.layout.tmpDir, maxBytes);
+  }
+
+  async discard(body: ReceivedBody): Promise<void> {
+    await rm(body.tmpPath, { force: true });
+  }
+
+  blobPath(blob: string): string {
+    return this.layout.blobFile(blob);
+  }
+
+  private async adoptBody(body: ReceivedBody): Promise<string> {
+    const blob = newId();
+    await rename(body.tmpPath, this.layout.blobFile(blob));
+    return blob;
+  }
+
+  // --- objects -------------------------------------------------------------------------------------
+
+  async putObject(
+    bucketName: string,
+    key: string,
+    body: ReceivedBody,
+    metadata: ObjectMetadata,
+    forbidOverwrite: boolean,
+  ): Promise<ObjectRecord> {
+    try {
+      return await this.locks.run(objectLockName(bucketName, key), async () => {
+        const bucket = this.requireBucket(bucketName);
+        const previous = bucket.objects.get(key);
+        if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
+        const blob = await this.adoptBody(body);
+        const record: ObjectRecord = {
+          key,
+          type: 'Normal',
+          size: body.size,
+          etag: `"${body.md5Hex}"`,
+          crc64: body.crc64.toString(10),
+          contentMd5: body.md5Base64,
+          lastModified: secondPrecision(this.now()),
+          extents: [{ blob, size: body.size }],
+          metadata,
+        };
+        await this.commitObject(bucket, record, previous);
+        return record;
+      });
+    } finally {
+      await this.discard(body); // no-op once renamed
+    }
+  }
+
+  getObject(bucketName: string, key: string): ObjectRecord | undefined {
+    return this.buckets.get(bucketName)?.objects.get(key);
+  }
+
+  /** Pins an object's blobs for reading so a concurrent overwrite or delete cannot pull them away. */
+  leaseObject(bucketName: string, key: string): ObjectLease | undefined {
+    const record = this.getObject(bucketName, key);
+    if (!record) return undefined;
+    for (const { blob } of record.extents) this.readers.set(blob, (this.readers.get(blob) ?? 0) + 1);
+    let released = false;
+    return {
+      record,
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const { blob } of record.extents) {
+          const left = (this.readers.get(blob) ?? 1) - 1;
+          if (left > 0) {
+            this.readers.set(blob, left);
+            continue;
+          }
+          this.readers.delete(blob);
+          if (this.doomed.delete(blob)) void rm(this.layout.blobFile(blob), { force: true });
+        }
+      },
+    };
+  }
+
+  async deleteObject(bucketName: string, key: string): Promise<void> {
+    await this.locks.run(objectLockName(bucketName, key), async () => {
+      const bucket = this.requireBucket(bucketName);
+      const previous = bucket.objects.get(key);
+      if (!previous) return;
+      await rm(this.layout.objectFile(bucketName, key), { force: true });
+      bucket.objects.delete(key);
+      bucket.keys.remove(key);
+      await this.freeBlobs(previous.extents.map((e) => e.blob));
+    });
+  }
+
+  private async commitObject(bucket: BucketState, record: ObjectRecord, previous?: ObjectRecord): Promise<void> {
+    await writeJson(this.layout.objectFile(bucket.record.name, record.key), record);
+    bucket.objects.set(record.key, record);
+    bucket.keys.add(record.key);
+    if (previous) await this.freeBlobs(previous.extents.map((e) => e.blob));
+  }
+
+  // --- multipart -----------------------------------------------------------------------------------
+
+  async createUpload(
+    bucketName: string,
+    key: string,
+    metadata: ObjectMetadata,
+    forbidOverwrite: boolean,
+  ): Promise<UploadRecord> {
+    const bucket = this.requireBucket(bucketName);
+    if (forbidOverwrite && bucket.objects.has(key)) throw ossError.fileAlreadyExists('0026-00000201');
+    const record: UploadRecord = { uploadId: newId(), key, initiated: secondPrecision(this.now()), metadata, forbidOverwrite };
+    await mkdir(this.layout.partsDir(bucketName, record.uploadId), { recursive: true });
+    await writeJson(this.layout.uploadFile(bucketName, record.uploadId), record);
+    bucket.uploads.set(record.uploadId, { record, parts: new Map() });
+    return record;
+  }
+
+  /** The upload, if it exists and belongs to `key`; any other upload id is NoSuchUpload. */
+  requireUpload(bucketName: string, uploadId: string, key: string): UploadState {
+    const upload = this.requireBucket(bucketName).uploads.get(uploadId);
+    if (!upload || upload.record.key !== key) throw ossError.noSuchUpload(uploadId);
+    return upload;
+  }
+
+  /** Commits a received part. The body is streamed outside the lock, so parallel parts don't queue. */
+  async putPart(
+    bucketName: string,
+    uploadId: string,
+    key: string,
+    partNumber: number,
+    body: ReceivedBody,
+  ): Promise<PartRecord> {
+    try {
+      return await this.locks.run(uploadLockName(bucketName, uploadId), async () => {
+        const upload = this.requireUpload(bucketName, uploadId, key);
+        const blob = await this.adoptBody(body);
+        const record: PartRecord = {
+          partNumber,
+          etag: `"${body.md5Hex}"`,
+          size: body.size,
+          crc64: body.crc64.toString(10),
+          blob,
+          lastModified: secondPrecision(this.now()),
+        };
+        await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
+        const replaced = upload.parts.get(partNumber);
+        upload.parts.set(partNumber, record);
+        if (replaced) await this.freeBlobs([replaced.blob]);
+        return record;
+      });
+    } finally {
+      await this.discard(body);
+    }
+  }
+
+  /**
+   * Runs `decide` (the request's validations) under the upload's lock, then commits the object: its
+   * record is written in one atomic rename, and only then is the upload record removed. A second
+   * Complete or an Abort of the same id waits for the lock and then finds no upload.
+   */
+  async completeUpload(
+    bucketName: string,
+    uploadId: string,
+    key: string,
+    decide: (upload: UploadState) => Promise<CompletePlan>,
+  ): Promise<{ record: ObjectRecord; upload: UploadRecord }> {
+    return this.locks.run(uploadLockName(bucketName, uploadId), async () => {
+      const upload = this.requireUpload(bucketName, uploadId, key);
+      const plan = await decide(upload);
+      return this.locks.run(objectLockName(bucketName, key), async () => {
+        const bucket = this.requireBucket(bucketName);
+        const previous = bucket.objects.get(key);
+        if (previous && plan.forbidOverwrite) throw ossError.fileAlreadyExists('0042-00000214');
+        const record: ObjectRecord = {
+          key,
+          type: 'Multipart',
+          size: plan.parts.reduce((sum, p) => sum + p.size, 0),
+          etag: plan.etag,
+          crc64: plan.crc64,
+          lastModified: secondPrecision(this.now()),
+          extents: plan.parts.map((p) => ({ blob: p.blob, size: p.size })),
+          metadata: upload.record.metadata,
+          uploadId,
+        };
+        await this.commitObject(bucket, record, previous);
+        const used = new Set(plan.parts.map((p) => p.blob));
+        await this.dropUpload(bucket, upload, (p) => !used.has(p.blob));
+        return { record, upload: upload.record };
+      });
+    });
+  }
+
+  async abortUpload(bucketName: string, uploadId: string, key: string): Promise<void> {
+    await this.locks.run(uploadLockName(bucketName, uploadId), async () => {
+      const upload = this.requireUpload(bucketName, uploadId, key);
+      await this.dropUpload(this.requireBucket(bucketName), upload, () => true);
+    });
+  }
+
+  /** Removes an upload's records; the blobs of the parts `freePart` selects go too. */
+  private async dropUpload(
+    bucket: BucketState,
+    upload: UploadState,
+    freePart: (part: PartRecord) => boolean,
+  ): Promise<void> {
+    const name = bucket.record.name;
+    const { uploadId } = upload.record;
+    bucket.uploads.delete(uploadId);
+    await rm(this.layout.uploadFile(name, uploadId), { force: true });
+    await rm(this.layout.partsDir(name, uploadId), { recursive: true, force: true });
+    await this.freeBlobs([...upload.parts.values()].filter(freePart).map((p) => p.blob));
+  }
+
+  // --- blobs ---------------------------------------------------------------------------------------
+
+  private async freeBlobs(blobs: string[]): Promise<void> {
+    for (const blob of blobs) {
+      if (this.readers.has(blob)) this.doomed.add(blob);
+      else await rm(this.layout.blobFile(blob), { force: true });
+    }
+  }
+
+  // --- startup -------------------------------------------------------------------------------------
+
+  /**
+   * Rebuilds the index and finishes or undoes whatever a crash interrupted:
+   * - temp files (bodies cut off mid-stream, unfinished record writes) are deleted;
+   * - an upload whose object record already names it committed its Complete: roll forward by removing it;
+   * - parts directories without an upload record are leftovers of a finished Complete/Abort;
+   * - blobs that no record points at (renamed just before a crash, or freed just before one) are deleted.
+   */
+  private async recover(): Promise<void> {
+    const { layout } = this;
+    await rm(layout.tmpDir, { recursive: true, force: true });
+    for (const dir of [layout.tmpDir, layout.blobsDir, layout.bucketsDir]) await mkdir(dir, { recursive: true });
+    const referenced = new Set<string>();
+
+    for (const dirName of await readdir(layout.bucketsDir)) {
+      const dir = join(layout.bucketsDir, dirName);
+      let record: BucketRecord;
+      try {
+        record = await readJson<BucketRecord>(join(dir, 'bucket.json'));
+      } catch {
+        await rm(dir, { recursive: true, force: true }); // a bucket whose creation never committed
+        continue;
+      }
+      const bucket: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
+      this.buckets.set(record.name, bucket);
+      await cleanLeftovers(dir);
+
+      const objectsDir = layout.objectsDir(record.name);
+      for (const file of (await cleanLeftovers(objectsDir)).json) {
+        const object = await readJson<ObjectRecord>(join(objectsDir, file));
+        bucket.objects.set(object.key, object);
+        bucket.keys.add(object.key);
+        for (const e of object.extents) referenced.add(e.blob);
+      }
+
+      const uploadsDir = layout.uploadsDir(record.name);
+      for (const file of (await cleanLeftovers(uploadsDir)).json) {
+        const upload = await readJson<UploadRecord>(join(uploadsDir, file));
+        if (bucket.objects.get(upload.key)?.uploadId === upload.uploadId) {
+          await rm(join(uploadsDir, file), { force: true });
+          continue;
+        }
+        const state: UploadState = { record: upload, parts: new Map() };
+        const partsDir = layout.partsDir(record.name, upload.uploadId);
+        for (const partFile of (await cleanLeftovers(partsDir)).json) {
+          const part = await readJson<PartRecord>(join(partsDir, partFile));
+          state.parts.set(part.partNumber, part);
+          referenced.add(part.blob);
+        }
+        bucket.uploads.set(upload.uploadId, state);
+      }
+
+      const partsRoot = layout.partsRoot(record.name);
+      await mkdir(partsRoot, { recursive: true });
+      for (const uploadId of await readdir(partsRoot)) {
+        if (!bucket.uploads.has(uploadId)) await rm(join(partsRoot, uploadId), { recursive: true, force: true });
+      }
+    }
+
+    for (const blob of await readdir(layout.blobsDir)) {
+      if (!GENERATED_ID.test(blob) || !referenced.has(blob)) await rm(join(layout.blobsDir, blob), { force: true });
+    }
+  }
+}
+
+/** Deletes write-file-atomic temp files left in `dir` by a crash; returns the record files. */
+async function cleanLeftovers(dir: string): Promise<{ json: string[] }> {
+  await mkdir(dir, { recursive: true });
+  const { json, other } = await listJsonFiles(dir);
+  for (const name of other) {
+    if (name.includes('.json.')) await rm(join(dir, name), { force: true });
+  }
+  return { json: json.filter((n) => n !== 'bucket.json') };
+}
+
+const objectLockName = (bucket: string, key: string) => `object:${bucket}/${key}`;
+const uploadLockName = (bucket: string, uploadId: string) => `upload:${bucket}/${uploadId}`;
+
+export type { OssError };

@@ -1,0 +1,1 @@
+import './components/skylift-app.ts';

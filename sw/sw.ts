@@ -1,0 +1,23 @@
+// The Skylift service worker. It precaches the app shell so the app opens offline; the upload
+// engine (which owns uploads while no page is open) plugs in here.
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import type { PrecacheEntry } from 'workbox-precaching';
+import { SKIP_WAITING } from '../lib/protocol/messages.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
+
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+// Every navigation gets the shell; the API and anything else on the server stay network-only.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+
+self.addEventListener('message', (event) => {
+  // A new worker waits until the page asks it to take over (see src/pwa/register-sw.ts), so an
+  // update never replaces the worker behind the user's back.
+  if (event.data?.type === SKIP_WAITING) void self.skipWaiting();
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
