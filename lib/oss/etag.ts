@@ -2,7 +2,7 @@
 // multipart objects the MD5 of the part ETags' *hex text* plus "-N" (not S3's binary-digest scheme).
 
 import { createMD5, md5 } from 'hash-wasm';
-import { toBase64 } from './bytes.ts';
+import { toBase64, toHex } from './bytes.ts';
 
 export interface Md5Hasher {
   update(bytes: Uint8Array): Md5Hasher;
@@ -25,9 +25,7 @@ export async function createMd5(): Promise<Md5Hasher> {
 }
 
 export function md5DigestToHex(digest: Uint8Array): string {
-  let out = '';
-  for (const b of digest) out += b.toString(16).padStart(2, '0');
-  return out.toUpperCase();
+  return toHex(digest).toUpperCase();
 }
 
 /** Content-MD5 header form. */

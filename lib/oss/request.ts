@@ -32,3 +32,8 @@ export function normaliseHeaders(headers: HeaderRecord = {}): Map<string, string
   }
   return out;
 }
+
+/** Plain UTF-16 code-unit order; for the ASCII strings signers sort it equals byte order (Go's sort.Strings). */
+export function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -2,7 +2,7 @@
 
 import { toBase64, utf8 } from './bytes.ts';
 import type { Credentials } from './credentials.ts';
-import { normaliseHeaders, type SignableRequest } from './request.ts';
+import { byCodeUnit, normaliseHeaders, type SignableRequest } from './request.ts';
 import { hmacSha1 } from './web-crypto.ts';
 
 /**
@@ -96,18 +96,16 @@ export interface StringToSignV1Input extends SignableRequest {
   dateOrExpires?: string;
 }
 
-const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 export function stringToSignV1(input: StringToSignV1Input): string {
   const headers = normaliseHeaders(input.headers);
   const ossHeaders = [...headers.keys()]
     .filter((name) => name.startsWith('x-oss-'))
-    .sort(byteOrder)
+    .sort(byCodeUnit)
     .map((name) => `${name}:${headers.get(name)}\n`)
     .join('');
   const subResources = (input.query ?? [])
     .filter(([name]) => isV1SubResource(name))
-    .sort(([a, av], [b, bv]) => byteOrder(a, b) || byteOrder(av, bv))
+    .sort(([a, av], [b, bv]) => byCodeUnit(a, b) || byCodeUnit(av, bv))
     .map(([name, value]) => (value === '' ? name : `${name}=${value}`))
     .join('&');
   const path = input.bucket === undefined ? `/${input.key}` : `/${input.bucket}/${input.key}`;

@@ -234,10 +234,10 @@ async function signAndVerify(
     headers: { 'x-oss-user-agent': userAgent, ...headers },
   };
   const added = await signRequestV4(request, sts, { region: 'oss-cn-hangzhou', now: browserNow });
-  const sent = { ...request.headers, ...added };
-  const auth = parseAuthorizationV4(sent.authorization);
+  const sent: Record<string, string> = { ...request.headers, ...added };
+  const auth = parseAuthorizationV4(sent.authorization ?? '');
   const verified = await computeSignatureV4({ ...request, headers: sent }, sts.accessKeySecret, {
-    isoDate: sent['x-oss-date'],
+    isoDate: sent['x-oss-date'] ?? '',
     region: auth.region,
     product: auth.product,
     additionalHeaders: auth.additionalHeaders,

@@ -3,7 +3,13 @@
 
 import { toHex } from './bytes.ts';
 import type { Credentials } from './credentials.ts';
-import { type HeaderRecord, normaliseHeaders, type QueryPairs, type SignableRequest } from './request.ts';
+import {
+  byCodeUnit,
+  type HeaderRecord,
+  normaliseHeaders,
+  type QueryPairs,
+  type SignableRequest,
+} from './request.ts';
 import { uriEncode } from './uri-encode.ts';
 import { hmacSha256, sha256Hex } from './web-crypto.ts';
 
@@ -22,10 +28,8 @@ export function isDefaultSignedHeaderV4(lowerName: string): boolean {
   return lowerName === 'content-type' || lowerName === 'content-md5' || lowerName.startsWith('x-oss-');
 }
 
-const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function normaliseAdditionalList(names: readonly string[] = []): string[] {
-  return [...new Set(names.map((n) => n.toLowerCase()))].sort(byteOrder);
+  return [...new Set(names.map((n) => n.toLowerCase()))].sort(byCodeUnit);
 }
 
 /**
@@ -46,7 +50,7 @@ export function effectiveAdditionalHeadersV4(
 function canonicalQueryV4(query: QueryPairs = []): string {
   return query
     .map(([name, value]) => [uriEncode(name), uriEncode(value)] as const)
-    .sort(([a, av], [b, bv]) => byteOrder(a, b) || byteOrder(av, bv))
+    .sort(([a, av], [b, bv]) => byCodeUnit(a, b) || byCodeUnit(av, bv))
     .map(([name, value]) => (value === '' ? name : `${name}=${value}`))
     .join('&');
 }
@@ -58,7 +62,7 @@ export function canonicalRequestV4(input: CanonicalRequestV4Input): string {
   const additionalSet = new Set(additional);
   const signed = [...headers.keys()]
     .filter((name) => isDefaultSignedHeaderV4(name) || additionalSet.has(name))
-    .sort(byteOrder);
+    .sort(byCodeUnit);
   return [
     method.toUpperCase(),
     uriEncode(`/${bucket === undefined ? '' : `${bucket}/`}${key}`, true),
