@@ -1,3 +1,6 @@
+import { stringToSignBytesV1 } from '../../lib/oss/sign-v1.ts';
+import { MAX_SKEW_MS } from './auth/clock.ts';
+
 // Every error the emulator answers with comes from this one factory, so codes, statuses,
 // messages and EC numbers are written once (texts from the OSS API reference, §2.2).
 
@@ -65,7 +68,7 @@ export const ossError = {
       'RequestTimeTooSkewed',
       'The difference between the request time and the current time is too large.',
       [
-        ['MaxAllowedSkewMilliseconds', '900000'],
+        ['MaxAllowedSkewMilliseconds', String(MAX_SKEW_MS)],
         ['RequestTime', iso(requestTime)],
         ['ServerTime', iso(serverTime)],
       ],

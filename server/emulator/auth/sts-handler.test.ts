@@ -55,7 +55,9 @@ async function putWith(credentials: OSS.Credentials, key: string) {
   return toAuthRequest(oss.requests.at(-1)!, BUCKET);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ status: number; code: string; message: string }> {
   try {
     await promise;
   } catch (err) {
@@ -69,18 +71,31 @@ describe('STS AssumeRole over HTTP, called by the real ali-oss STS client', () =
     offsetMs = 0;
     const policy = {
       Version: '1',
-      Statement: [{ Effect: 'Allow', Action: ['oss:PutObject'], Resource: [`acs:oss:*:*:${BUCKET}/uploads/*`] }],
+      Statement: [
+        { Effect: 'Allow', Action: ['oss:PutObject'], Resource: [`acs:oss:*:*:${BUCKET}/uploads/*`] },
+      ],
     };
     const { credentials } = await stsClient().assumeRole(ROLE_ARN, policy, 3600, 'alice');
     expect(credentials.AccessKeyId).toMatch(/^STS\./);
     expect(credentials.Expiration).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(Date.parse(credentials.Expiration)).toBeGreaterThan(now() + 3590_000);
 
-    const authenticator = createAuthenticator({ rootAccessKeyId: ROOT.accessKeyId, rootAccessKeySecret: ROOT.accessKeySecret, now });
+    const authenticator = createAuthenticator({
+      rootAccessKeyId: ROOT.accessKeyId,
+      rootAccessKeySecret: ROOT.accessKeySecret,
+      now,
+    });
     const principal = await authenticator.authenticate(await putWith(credentials, 'uploads/a.bin'));
-    expect(principal).toMatchObject({ accessKeyId: credentials.AccessKeyId, kind: 'sts', roleArn: ROLE_ARN, sessionName: 'alice' });
+    expect(principal).toMatchObject({
+      accessKeyId: credentials.AccessKeyId,
+      kind: 'sts',
+      roleArn: ROLE_ARN,
+      sessionName: 'alice',
+    });
     expect(() => authenticator.authorize(principal, 'oss:PutObject', BUCKET, 'uploads/a.bin')).not.toThrow();
-    expect(() => authenticator.authorize(principal, 'oss:PutObject', BUCKET, 'other/a.bin')).toThrow(OssError);
+    expect(() => authenticator.authorize(principal, 'oss:PutObject', BUCKET, 'other/a.bin')).toThrow(
+      OssError,
+    );
   });
 
   it('returns the AssumedRoleUser fields of real STS', async () => {
@@ -114,7 +129,10 @@ describe('STS AssumeRole over HTTP, called by the real ali-oss STS client', () =
 
   it('enforces DurationSeconds bounds, RoleArn and RoleSessionName shapes, and policy grammar', async () => {
     const client = stsClient();
-    const tooShort = createStsHandler({ rootAccessKeyId: ROOT.accessKeyId, rootAccessKeySecret: ROOT.accessKeySecret });
+    const tooShort = createStsHandler({
+      rootAccessKeyId: ROOT.accessKeyId,
+      rootAccessKeySecret: ROOT.accessKeySecret,
+    });
     const strict = await listen(tooShort);
     try {
       const strictClient = new OSS.STS({ ...ROOT, endpoint: `${strict.origin}/-/sts` } as OSS.STSOptions);
@@ -133,7 +151,10 @@ describe('STS AssumeRole over HTTP, called by the real ali-oss STS client', () =
     const spaces = await rejection(client.assumeRole(ROLE_ARN, undefined, 3600, 'has space'));
     expect(spaces.code).toBe('InvalidParameter.RoleSessionName');
     const grammar = await rejection(
-      client.assumeRole(ROLE_ARN, { Version: '1', Statement: [{ Effect: 'Maybe', Action: 'oss:*', Resource: '*' }] }),
+      client.assumeRole(ROLE_ARN, {
+        Version: '1',
+        Statement: [{ Effect: 'Maybe', Action: 'oss:*', Resource: '*' }],
+      }),
     );
     expect([grammar.status, grammar.code]).toEqual([400, 'InvalidParameter.PolicyGrammar']);
     expect(grammar.message).toContain('Effect');
@@ -142,7 +163,11 @@ describe('STS AssumeRole over HTTP, called by the real ali-oss STS client', () =
   it('lets the temporary credentials expire when the clock passes Expiration', async () => {
     offsetMs = 0;
     const { credentials } = await stsClient().assumeRole(ROLE_ARN, undefined, 5, 'alice');
-    const authenticator = createAuthenticator({ rootAccessKeyId: ROOT.accessKeyId, rootAccessKeySecret: ROOT.accessKeySecret, now });
+    const authenticator = createAuthenticator({
+      rootAccessKeyId: ROOT.accessKeyId,
+      rootAccessKeySecret: ROOT.accessKeySecret,
+      now,
+    });
     const request = await putWith(credentials, 'uploads/b.bin');
     await expect(authenticator.authenticate(request)).resolves.toMatchObject({ kind: 'sts' });
 

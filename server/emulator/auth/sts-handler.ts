@@ -128,7 +128,11 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
       );
     }
     if (params.get('Version') !== API_VERSION) {
-      throw new StsError(400, 'InvalidVersion', `Specified parameter Version is not valid; use ${API_VERSION}.`);
+      throw new StsError(
+        400,
+        'InvalidVersion',
+        `Specified parameter Version is not valid; use ${API_VERSION}.`,
+      );
     }
     const format = params.get('Format') ?? 'JSON';
     if (format.toUpperCase() !== 'JSON') {
@@ -150,7 +154,11 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
       );
     }
     if (accessKeyId !== options.rootAccessKeyId) {
-      throw new StsError(404, 'InvalidAccessKeyId.NotFound', `Specified access key is not found: ${accessKeyId}.`);
+      throw new StsError(
+        404,
+        'InvalidAccessKeyId.NotFound',
+        `Specified access key is not found: ${accessKeyId}.`,
+      );
     }
     const timestamp = params.get('Timestamp')!;
     if (!TIMESTAMP.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
@@ -168,7 +176,9 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
       );
     }
     const stringToSign = rpcStringToSign(method, params);
-    const expected = createHmac('sha1', `${options.rootAccessKeySecret}&`).update(stringToSign).digest('base64');
+    const expected = createHmac('sha1', `${options.rootAccessKeySecret}&`)
+      .update(stringToSign)
+      .digest('base64');
     if (!sameSignature(params.get('Signature')!, expected)) {
       throw new StsError(
         400,
@@ -209,7 +219,10 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
         policy = parseSessionPolicy(policyText);
       } catch (err) {
         if (!(err instanceof PolicyGrammarError)) throw err;
-        throw invalidParameter('PolicyGrammar', `The parameter Policy has not passed grammar check. ${err.message}`);
+        throw invalidParameter(
+          'PolicyGrammar',
+          `The parameter Policy has not passed grammar check. ${err.message}`,
+        );
       }
     }
     return { roleArn, accountId: arn[1]!, roleName: arn[2]!, sessionName, duration, policy };
@@ -228,7 +241,11 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
     try {
       const method = req.method ?? 'GET';
       if (method !== 'GET' && method !== 'POST') {
-        throw new StsError(405, 'UnsupportedHTTPMethod', `Method ${method} is not supported; use POST or GET.`);
+        throw new StsError(
+          405,
+          'UnsupportedHTTPMethod',
+          `Method ${method} is not supported; use POST or GET.`,
+        );
       }
       const params = await readParams(req);
       checkCaller(method, params);
@@ -254,7 +271,14 @@ export function createStsHandler(options: StsHandlerOptions): StsHandler {
         },
       });
     } catch (err) {
-      const error = err instanceof StsError ? err : new StsError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
+      const error =
+        err instanceof StsError
+          ? err
+          : new StsError(
+              500,
+              'InternalError',
+              'The request processing has failed due to some unknown error.',
+            );
       send(error.status, {
         RequestId: requestId,
         HostId: req.headers.host ?? 'sts.aliyuncs.com',

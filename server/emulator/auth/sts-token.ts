@@ -36,7 +36,12 @@ export function issueCredentials(
   tokenSecret: string,
   grant: { expiresAt: number; policy?: SessionPolicyStatement[]; roleArn: string; sessionName: string },
 ): IssuedCredentials {
-  const accessKeyId = `${STS_ACCESS_KEY_PREFIX}${randomBytes(18).toString('base64url')}`;
+  // Letters and digits only, like real STS key ids, so no client regex trips over '-' or '_'.
+  const id = randomBytes(36)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 28);
+  const accessKeyId = `${STS_ACCESS_KEY_PREFIX}${id}`;
   const payload: TokenPayload = {
     akid: accessKeyId,
     exp: grant.expiresAt,
