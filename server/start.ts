@@ -4,14 +4,24 @@ import { resolve } from 'node:path';
 import { createAppServer } from './app/app-server.ts';
 import { ensureBuild } from './app/ensure-build.ts';
 import { ConfigError, loadConfig, type SkyliftConfig } from './config/config.ts';
+import { tokenServiceOptions } from './token-service/from-config.ts';
+import { tokenService } from './token-service/token-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '..');
 const distDir = resolve(rootDir, 'dist');
+
+function describeTokenAccess(config: SkyliftConfig): string {
+  const { access } = config.token;
+  if (access.kind === 'loopback') return 'this machine only (TOKEN_ACCESS=loopback)';
+  if (access.kind === 'bearer') return 'clients with the bearer secret (TOKEN_ACCESS=bearer)';
+  return `users named by ${access.header} from ${access.trustedProxies.join(', ')} (TOKEN_ACCESS=proxy-header)`;
+}
 
 async function main(config: SkyliftConfig) {
   if (await ensureBuild(rootDir, distDir)) console.log('Built the app into dist/');
 
   const closers: (() => Promise<unknown>)[] = [];
+  let emulatorUrl: string | undefined;
   if (config.emulator) {
     // Loaded only in emulator mode: a deployment against real OSS never runs emulator code.
     const { startEmulator } = await import('./emulator/server.ts');
@@ -23,17 +33,31 @@ async function main(config: SkyliftConfig) {
       createBuckets: [config.oss.bucket],
       accessKeyId: config.oss.accessKeyId,
       accessKeySecret: config.oss.accessKeySecret,
+      // Lets OSS_STS_DURATION_SECONDS go below real STS's 900 s minimum, to watch tokens expire.
+      stsMinDurationSeconds: Math.min(900, config.token.durationSeconds),
     });
+    emulatorUrl = emulator.url;
     closers.push(() => emulator.close());
-    console.log(`OSS emulator: ${emulator.url} (bucket ${config.oss.bucket}, data in ${config.emulator.dataDir})`);
+    console.log(
+      `OSS emulator: ${emulator.url} (bucket ${config.oss.bucket}, data in ${config.emulator.dataDir})`,
+    );
   } else {
     console.log(`OSS: ${config.oss.endpoint} (bucket ${config.oss.bucket})`);
   }
 
-  const app = await createAppServer({ distDir });
+  const credentials = tokenService(tokenServiceOptions(config, emulatorUrl));
+  const app = await createAppServer({
+    distDir,
+    api: async (scope) => {
+      await scope.register(credentials);
+    },
+  });
   await app.listen({ host: config.host, port: config.port });
   closers.unshift(() => app.close());
   console.log(`Skylift is running: open http://${config.host}:${config.port}/`);
+  console.log(
+    `Upload tokens: ${describeTokenAccess(config)}, ${config.token.durationSeconds} s, ${config.oss.bucket}/${config.token.prefix}*`,
+  );
 
   let stopping = false;
   const stop = async () => {

@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
+/** The minimum a real-OSS deployment must set. */
+const REAL_OSS = {
+  OSS_ENDPOINT: 'https://oss-cn-shanghai.aliyuncs.com/',
+  ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tRealKeyId',
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'real-secret',
+  OSS_BUCKET: 'acme-uploads',
+  OSS_STS_ROLE_ARN: 'acs:ram::1234567890123456:role/skylift-uploader',
+  TOKEN_ACCESS: 'proxy-header',
+  TOKEN_PROXY_HEADER: 'X-Authenticated-User',
+};
+
+const BEARER_SECRET = 'b'.repeat(32);
+
 describe('loadConfig', () => {
   it('defaults to the embedded emulator with its well-known credentials', () => {
     const config = loadConfig({});
@@ -13,6 +26,14 @@ describe('loadConfig', () => {
       endpoint: undefined,
       accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
     });
+    expect(config.token).toEqual({
+      roleArn: EMULATOR_DEFAULTS.roleArn,
+      stsEndpoint: undefined,
+      prefix: 'uploads/',
+      durationSeconds: 3600,
+      access: { kind: 'loopback' },
+      rateLimitPerMinute: 30,
+    });
   });
 
   it('takes every documented variable', () => {
@@ -22,23 +43,77 @@ describe('loadConfig', () => {
       DATA_DIR: '/tmp/x',
       OSS_BUCKET: 'my-bucket',
       OSS_REGION: 'oss-cn-shanghai',
+      OSS_STS_ROLE_ARN: 'acs:ram::42:role/other',
+      OSS_STS_ENDPOINT: 'http://127.0.0.1:9100/-/sts',
+      OSS_PREFIX: 'team-a/incoming/',
+      OSS_STS_DURATION_SECONDS: '2',
+      TOKEN_ACCESS: 'bearer',
+      TOKEN_BEARER_SECRET: BEARER_SECRET,
+      TOKEN_RATE_LIMIT: '5',
     });
     expect(config.port).toBe(8100);
     expect(config.emulator).toMatchObject({ port: 9100, dataDir: '/tmp/x' });
     expect(config.oss).toMatchObject({ bucket: 'my-bucket', region: 'oss-cn-shanghai' });
+    expect(config.token).toEqual({
+      roleArn: 'acs:ram::42:role/other',
+      stsEndpoint: 'http://127.0.0.1:9100/-/sts',
+      prefix: 'team-a/incoming/',
+      durationSeconds: 2,
+      access: { kind: 'bearer', secret: BEARER_SECRET },
+      rateLimitPerMinute: 5,
+    });
   });
 
-  it('points at real OSS when OSS_ENDPOINT is set, and then needs real keys', () => {
-    expect(() => loadConfig({ OSS_ENDPOINT: 'https://oss-cn-hangzhou.aliyuncs.com' })).toThrow(
-      /ALIBABA_CLOUD_ACCESS_KEY_ID is required/,
-    );
-    const config = loadConfig({
-      OSS_ENDPOINT: 'https://oss-cn-hangzhou.aliyuncs.com/',
-      ALIBABA_CLOUD_ACCESS_KEY_ID: 'id',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'secret',
-    });
+  it('points at real OSS when OSS_ENDPOINT is set, taking the region from a regional endpoint', () => {
+    const config = loadConfig(REAL_OSS);
     expect(config.emulator).toBeUndefined();
-    expect(config.oss.endpoint).toBe('https://oss-cn-hangzhou.aliyuncs.com');
+    expect(config.oss).toEqual({
+      bucket: 'acme-uploads',
+      region: 'oss-cn-shanghai',
+      endpoint: 'https://oss-cn-shanghai.aliyuncs.com',
+      accessKeyId: 'LTAI5tRealKeyId',
+      accessKeySecret: 'real-secret',
+    });
+    expect(config.token.access).toEqual({
+      kind: 'proxy-header',
+      header: 'x-authenticated-user',
+      trustedProxies: ['127.0.0.1', '::1'],
+    });
+    expect(
+      loadConfig({ ...REAL_OSS, OSS_ENDPOINT: 'https://oss-cn-beijing-internal.aliyuncs.com' }).oss.region,
+    ).toBe('oss-cn-beijing');
+  });
+
+  it('names every variable real OSS is missing, in one message', () => {
+    expect(() => loadConfig({ OSS_ENDPOINT: 'https://oss.example.com' })).toThrow(
+      'ALIBABA_CLOUD_ACCESS_KEY_ID is required when OSS_ENDPOINT is set; ' +
+        'ALIBABA_CLOUD_ACCESS_KEY_SECRET is required when OSS_ENDPOINT is set; ' +
+        'OSS_BUCKET is required when OSS_ENDPOINT is set; ' +
+        'OSS_STS_ROLE_ARN is required when OSS_ENDPOINT is set; ' +
+        'TOKEN_ACCESS (loopback, bearer or proxy-header: who may obtain upload tokens) is required when OSS_ENDPOINT is set; ' +
+        'OSS_REGION (the endpoint does not name its region) is required when OSS_ENDPOINT is set',
+    );
+    const { OSS_STS_ROLE_ARN: _, ...withoutRole } = REAL_OSS;
+    expect(() => loadConfig(withoutRole)).toThrow(/^OSS_STS_ROLE_ARN is required when OSS_ENDPOINT is set$/);
+  });
+
+  it('holds real OSS to the token durations real STS accepts, the emulator only to positive ones', () => {
+    expect(() => loadConfig({ ...REAL_OSS, OSS_STS_DURATION_SECONDS: '60' })).toThrow(
+      /^OSS_STS_DURATION_SECONDS must be .* between 900 and 43200, got "60"/,
+    );
+    expect(loadConfig({ ...REAL_OSS, OSS_STS_DURATION_SECONDS: '900' }).token.durationSeconds).toBe(900);
+    expect(loadConfig({ OSS_STS_DURATION_SECONDS: '1' }).token.durationSeconds).toBe(1);
+  });
+
+  it('configures trusted proxies for the proxy-header strategy', () => {
+    const config = loadConfig({ ...REAL_OSS, TOKEN_TRUSTED_PROXIES: '10.0.0.5, fd00::1' });
+    expect(config.token.access).toMatchObject({ trustedProxies: ['10.0.0.5', 'fd00::1'] });
+  });
+
+  it('never echoes the bearer secret in its complaint', () => {
+    expect(() => loadConfig({ TOKEN_ACCESS: 'bearer', TOKEN_BEARER_SECRET: 'short-secret' })).toThrow(
+      'TOKEN_BEARER_SECRET must be at least 32 characters (it has 12)',
+    );
   });
 
   it.each([
@@ -49,6 +124,28 @@ describe('loadConfig', () => {
     [{ OSS_REGION: 'hangzhou' }, /^OSS_REGION must be an OSS region/],
     [{ OSS_ENDPOINT: 'not a url' }, /^OSS_ENDPOINT must be a URL/],
     [{ OSS_ENDPOINT: 'ftp://x' }, /^OSS_ENDPOINT must use http or https/],
+    [{ OSS_STS_ROLE_ARN: 'skylift-uploader' }, /^OSS_STS_ROLE_ARN must look like acs:ram::/],
+    [{ OSS_STS_ENDPOINT: 'sts' }, /^OSS_STS_ENDPOINT must be a URL/],
+    [{ OSS_PREFIX: '' }, /^OSS_PREFIX must not be empty/],
+    [{ OSS_PREFIX: '/uploads/' }, /^OSS_PREFIX must not start with "\/"/],
+    [{ OSS_PREFIX: 'uploads' }, /^OSS_PREFIX must end with "\/"/],
+    [{ OSS_PREFIX: 'up*/' }, /^OSS_PREFIX must not contain "\*"/],
+    [{ OSS_PREFIX: 'up\nloads/' }, /^OSS_PREFIX must not contain control characters/],
+    [{ OSS_STS_DURATION_SECONDS: '0' }, /^OSS_STS_DURATION_SECONDS must be/],
+    [{ OSS_STS_DURATION_SECONDS: '43201' }, /^OSS_STS_DURATION_SECONDS must be/],
+    [{ OSS_STS_DURATION_SECONDS: '1.5' }, /^OSS_STS_DURATION_SECONDS must be/],
+    [{ TOKEN_ACCESS: 'anyone' }, /^TOKEN_ACCESS must be loopback, bearer or proxy-header, got "anyone"/],
+    [{ TOKEN_ACCESS: 'bearer' }, /^TOKEN_BEARER_SECRET is required when TOKEN_ACCESS=bearer/],
+    [{ TOKEN_ACCESS: 'proxy-header' }, /^TOKEN_PROXY_HEADER is required when TOKEN_ACCESS=proxy-header/],
+    [
+      { TOKEN_ACCESS: 'proxy-header', TOKEN_PROXY_HEADER: 'x user' },
+      /^TOKEN_PROXY_HEADER must be an HTTP header/,
+    ],
+    [
+      { TOKEN_ACCESS: 'proxy-header', TOKEN_PROXY_HEADER: 'x-user', TOKEN_TRUSTED_PROXIES: 'proxy.local' },
+      /^TOKEN_TRUSTED_PROXIES must be a comma-separated list of IP addresses/,
+    ],
+    [{ TOKEN_RATE_LIMIT: '0' }, /^TOKEN_RATE_LIMIT must be/],
   ])('rejects %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

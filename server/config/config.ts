@@ -1,6 +1,7 @@
 // Skylift's configuration, read once from the environment. Every variable, its default and its
-// meaning is listed in README.md ("Configuration"); invalid values stop start-up with one line
-// that names the variable.
+// meaning is listed in docs/configuration.md; invalid values stop start-up with a message that names
+// the variable, and in real-OSS mode every missing variable is named at once.
+import { isIP } from 'node:net';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
 export class ConfigError extends Error {}
@@ -9,6 +10,31 @@ export interface EmulatorConfig {
   host: string;
   port: number;
   dataDir: string;
+}
+
+/** Who may obtain temporary credentials from POST /api/credentials. */
+export type TokenAccessConfig =
+  /** Only clients connecting from this machine (the emulator-mode default). */
+  | { kind: 'loopback' }
+  /** Clients presenting `Authorization: Bearer <secret>`. */
+  | { kind: 'bearer'; secret: string }
+  /**
+   * Clients an authenticating reverse proxy vouches for by setting `header` (e.g. the user name);
+   * only believed when the connection comes from one of `trustedProxies`.
+   */
+  | { kind: 'proxy-header'; header: string; trustedProxies: string[] };
+
+export interface TokenServiceConfig {
+  /** RAM role assumed for every token. */
+  roleArn: string;
+  /** STS AssumeRole endpoint; undefined = the emulator's (emulator mode) or Alibaba's public one. */
+  stsEndpoint?: string;
+  /** Key prefix the tokens are limited to, e.g. `uploads/`. */
+  prefix: string;
+  durationSeconds: number;
+  access: TokenAccessConfig;
+  /** Requests per minute per client. */
+  rateLimitPerMinute: number;
 }
 
 export interface SkyliftConfig {
@@ -21,22 +47,34 @@ export interface SkyliftConfig {
     region: string;
     /** Real OSS endpoint; undefined in emulator mode, where the emulator's URL is used. */
     endpoint?: string;
+    /** Long-term key of the RAM user that may assume the role. Server-side only, never sent to a browser. */
     accessKeyId: string;
     accessKeySecret: string;
   };
+  token: TokenServiceConfig;
 }
 
 type Env = Record<string, string | undefined>;
 
-function port(env: Env, name: string, fallback: number): number {
+/** Real STS refuses shorter and longer tokens; the emulator accepts any positive length for tests. */
+export const STS_DURATION_LIMITS = { min: 900, max: 43200, emulatorMin: 1 } as const;
+const DEFAULT_DURATION_SECONDS = 3600;
+const DEFAULT_RATE_LIMIT_PER_MINUTE = 30;
+/** Shorter bearer secrets could be guessed; `openssl rand -base64 32` gives 44 characters. */
+export const MIN_BEARER_SECRET_LENGTH = 32;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new ConfigError(`${name} must be a TCP port between 1 and 65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > max) {
+    throw new ConfigError(`${name} must be ${what} between ${min} and ${max}, got "${raw}"`);
   }
   return n;
 }
+
+const port = (env: Env, name: string, fallback: number) =>
+  integer(env, name, fallback, 1, 65535, 'a TCP port');
 
 function matching(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
   const value = env[name] || fallback;
@@ -48,32 +86,134 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
 // ending with a letter or digit.
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION = /^oss-[a-z0-9-]+$/;
+/** The shape STS accepts (and the emulator checks). */
+const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@+=,-]{1,64}$/;
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** `oss-cn-hangzhou.aliyuncs.com` and `oss-cn-hangzhou-internal.aliyuncs.com` name their region. */
+const REGIONAL_ENDPOINT_HOST = /^(oss-[a-z0-9-]+?)(-internal)?\.aliyuncs\.com$/;
 
-function endpoint(env: Env): string | undefined {
-  const raw = env.OSS_ENDPOINT;
+function httpUrl(env: Env, name: string, example: string): URL | undefined {
+  const raw = env[name];
   if (!raw) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`OSS_ENDPOINT must be a URL such as https://oss-cn-hangzhou.aliyuncs.com, got "${raw}"`);
+    throw new ConfigError(`${name} must be a URL such as ${example}, got "${raw}"`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(`OSS_ENDPOINT must use http or https, got "${raw}"`);
+    throw new ConfigError(`${name} must use http or https, got "${raw}"`);
   }
-  return url.origin;
+  return url;
+}
+
+/**
+ * OSS_PREFIX goes into the session policy as `<bucket>/<prefix>*`, so it must not contain the
+ * policy wildcards, and it ends with `/` so `uploads/` cannot be widened to `uploads-old/`.
+ */
+function prefix(env: Env): string {
+  const value = env.OSS_PREFIX ?? 'uploads/';
+  const hasControl = [...value].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
+  const rules: [broken: boolean, problem: string][] = [
+    [value === '', 'must not be empty (the token would cover the whole bucket)'],
+    [value.startsWith('/'), 'must not start with "/"'],
+    [!value.endsWith('/'), 'must end with "/"'],
+    [/[*?]/.test(value), 'must not contain "*" or "?" (they are policy wildcards)'],
+    [hasControl || value.includes('\\'), 'must not contain control characters or "\\"'],
+    [value.length > 512, 'must be at most 512 characters'],
+  ];
+  const problem = rules.find(([broken]) => broken)?.[1];
+  if (problem) throw new ConfigError(`OSS_PREFIX ${problem}, got "${value}"`);
+  return value;
+}
+
+function trustedProxies(env: Env): string[] {
+  const raw = env.TOKEN_TRUSTED_PROXIES || '127.0.0.1,::1';
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.find((ip) => isIP(ip) === 0);
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError(
+      `TOKEN_TRUSTED_PROXIES must be a comma-separated list of IP addresses, got "${raw}"`,
+    );
+  }
+  return list;
+}
+
+function tokenAccess(env: Env, emulatorMode: boolean, missing: string[]): TokenAccessConfig {
+  const kind = env.TOKEN_ACCESS || (emulatorMode ? 'loopback' : '');
+  switch (kind) {
+    case '':
+      missing.push('TOKEN_ACCESS (loopback, bearer or proxy-header: who may obtain upload tokens)');
+      return { kind: 'loopback' };
+    case 'loopback':
+      return { kind };
+    case 'bearer': {
+      const secret = env.TOKEN_BEARER_SECRET ?? '';
+      if (secret === '') {
+        throw new ConfigError('TOKEN_BEARER_SECRET is required when TOKEN_ACCESS=bearer');
+      }
+      if (secret.length < MIN_BEARER_SECRET_LENGTH) {
+        // The value itself is never echoed: it is a secret.
+        throw new ConfigError(
+          `TOKEN_BEARER_SECRET must be at least ${MIN_BEARER_SECRET_LENGTH} characters (it has ${secret.length})`,
+        );
+      }
+      return { kind, secret };
+    }
+    case 'proxy-header': {
+      const header = env.TOKEN_PROXY_HEADER ?? '';
+      if (header === '') {
+        throw new ConfigError('TOKEN_PROXY_HEADER is required when TOKEN_ACCESS=proxy-header');
+      }
+      if (!HEADER_NAME.test(header)) {
+        throw new ConfigError(`TOKEN_PROXY_HEADER must be an HTTP header name, got "${header}"`);
+      }
+      return { kind, header: header.toLowerCase(), trustedProxies: trustedProxies(env) };
+    }
+    default:
+      throw new ConfigError(`TOKEN_ACCESS must be loopback, bearer or proxy-header, got "${kind}"`);
+  }
+}
+
+function region(env: Env, ossEndpoint: URL | undefined, missing: string[]): string {
+  const fromEndpoint = ossEndpoint && REGIONAL_ENDPOINT_HOST.exec(ossEndpoint.hostname)?.[1];
+  if (ossEndpoint && !env.OSS_REGION && !fromEndpoint) {
+    missing.push('OSS_REGION (the endpoint does not name its region)');
+  }
+  const fallback = fromEndpoint || EMULATOR_DEFAULTS.region;
+  return matching(env, 'OSS_REGION', fallback, REGION, 'an OSS region such as oss-cn-hangzhou');
 }
 
 export function loadConfig(env: Env = process.env): SkyliftConfig {
-  const ossEndpoint = endpoint(env);
+  const ossEndpoint = httpUrl(env, 'OSS_ENDPOINT', 'https://oss-cn-hangzhou.aliyuncs.com');
   const emulatorMode = ossEndpoint === undefined;
-  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID || (emulatorMode ? EMULATOR_DEFAULTS.accessKeyId : '');
-  const accessKeySecret =
-    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET || (emulatorMode ? EMULATOR_DEFAULTS.accessKeySecret : '');
-  if (!accessKeyId) throw new ConfigError('ALIBABA_CLOUD_ACCESS_KEY_ID is required when OSS_ENDPOINT is set');
-  if (!accessKeySecret) {
-    throw new ConfigError('ALIBABA_CLOUD_ACCESS_KEY_SECRET is required when OSS_ENDPOINT is set');
+  // Real OSS has no defaults for what identifies the account: collect everything absent and name it
+  // all in one message, so a deployment is not fixed one restart at a time.
+  const missing: string[] = [];
+  const required = (name: string, emulatorDefault: string): string => {
+    const value = env[name] || (emulatorMode ? emulatorDefault : '');
+    if (!value) missing.push(name);
+    return value;
+  };
+  const accessKeyId = required('ALIBABA_CLOUD_ACCESS_KEY_ID', EMULATOR_DEFAULTS.accessKeyId);
+  const accessKeySecret = required('ALIBABA_CLOUD_ACCESS_KEY_SECRET', EMULATOR_DEFAULTS.accessKeySecret);
+  const bucketName = required('OSS_BUCKET', EMULATOR_DEFAULTS.bucket);
+  const roleArn = required('OSS_STS_ROLE_ARN', EMULATOR_DEFAULTS.roleArn);
+  const access = tokenAccess(env, emulatorMode, missing);
+  const ossRegion = region(env, ossEndpoint, missing);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map((name) => `${name} is required when OSS_ENDPOINT is set`).join('; '));
   }
+  if (!ROLE_ARN.test(roleArn)) {
+    throw new ConfigError(
+      `OSS_STS_ROLE_ARN must look like acs:ram::<account id>:role/<role name>, got "${roleArn}"`,
+    );
+  }
+  const minDuration = emulatorMode ? STS_DURATION_LIMITS.emulatorMin : STS_DURATION_LIMITS.min;
   const host = env.HOST || 'localhost';
   return {
     host,
@@ -89,14 +229,36 @@ export function loadConfig(env: Env = process.env): SkyliftConfig {
       bucket: matching(
         env,
         'OSS_BUCKET',
-        EMULATOR_DEFAULTS.bucket,
+        bucketName,
         BUCKET_NAME,
         '3–63 lowercase letters, digits or hyphens',
       ),
-      region: matching(env, 'OSS_REGION', EMULATOR_DEFAULTS.region, REGION, 'an OSS region such as oss-cn-hangzhou'),
-      endpoint: ossEndpoint,
+      region: ossRegion,
+      endpoint: ossEndpoint?.origin,
       accessKeyId,
       accessKeySecret,
+    },
+    token: {
+      roleArn,
+      stsEndpoint: httpUrl(env, 'OSS_STS_ENDPOINT', 'https://sts.cn-hangzhou.aliyuncs.com')?.href,
+      prefix: prefix(env),
+      durationSeconds: integer(
+        env,
+        'OSS_STS_DURATION_SECONDS',
+        DEFAULT_DURATION_SECONDS,
+        minDuration,
+        STS_DURATION_LIMITS.max,
+        emulatorMode ? 'a number of seconds' : 'a number of seconds (the range real STS accepts)',
+      ),
+      access,
+      rateLimitPerMinute: integer(
+        env,
+        'TOKEN_RATE_LIMIT',
+        DEFAULT_RATE_LIMIT_PER_MINUTE,
+        1,
+        10000,
+        'a number of requests per minute',
+      ),
     },
   };
 }

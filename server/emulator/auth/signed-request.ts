@@ -9,8 +9,8 @@ import {
   parseCredentialV4,
   parseIsoDateV4,
 } from '../../../lib/oss/sign-v4.ts';
-import { parseQueryPairs } from '../../../lib/oss/uri-encode.ts';
 import { ossError } from '../errors.ts';
+import { decodeQueryPairs } from '../http/query.ts';
 import type { AuthRequest } from './authenticate.ts';
 import { parseHttpDate } from './clock.ts';
 
@@ -119,14 +119,7 @@ function securityToken(req: AuthRequest, query: [string, string][]): string | un
 }
 
 export function parseSignedRequest(req: AuthRequest): SignedRequest {
-  let query: [string, string][];
-  try {
-    // '+' means a space here, as in Go's OSS SDK, which form-encodes spaces and signs them as %20
-    // (ali-oss never sends '+' in a query, so it is unaffected).
-    query = parseQueryPairs(req.rawQuery.replaceAll('+', '%20'));
-  } catch (err) {
-    throw invalid(`Invalid query string: ${(err as Error).message}`);
-  }
+  const query = decodeQueryPairs(req.rawQuery);
   const authorization = headerValue(req, 'authorization');
   const hasV4Query = query.some(([n]) => n === 'x-oss-signature-version');
   const hasV1Query = query.some(([n]) => (V1_QUERY_PARAMS as readonly string[]).includes(n));

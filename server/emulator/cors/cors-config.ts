@@ -31,7 +31,9 @@ export const PERMISSIVE_CORS_RULE: CorsRule = {
 };
 
 const texts = (node: XmlNode | undefined): string[] =>
-  node === undefined ? [] : (Array.isArray(node) ? node : [node]).map((n) => (typeof n === 'string' ? n : ''));
+  node === undefined
+    ? []
+    : (Array.isArray(node) ? node : [node]).map((n) => (typeof n === 'string' ? n : ''));
 
 /** Parses and validates a PutBucketCors body; throws MalformedXML or InvalidArgument. */
 export function parseCorsConfig(body: string): CorsConfig {
@@ -41,7 +43,14 @@ export function parseCorsConfig(body: string): CorsConfig {
   let root: XmlNode | undefined;
   try {
     root = parseXml(body, {
-      arrays: ['CORSRule', 'AllowedOrigin', 'AllowedMethod', 'AllowedHeader', 'ExposeHeader', 'MaxAgeSeconds'],
+      arrays: [
+        'CORSRule',
+        'AllowedOrigin',
+        'AllowedMethod',
+        'AllowedHeader',
+        'ExposeHeader',
+        'MaxAgeSeconds',
+      ],
     }).CORSConfiguration;
   } catch {
     throw ossError.malformedXml();
@@ -50,7 +59,11 @@ export function parseCorsConfig(body: string): CorsConfig {
   const ruleNodes = (root.CORSRule ?? []) as XmlNode[];
   if (ruleNodes.length === 0) throw ossError.malformedXml();
   if (ruleNodes.length > MAX_CORS_RULES) {
-    throw ossError.invalidArgument('Too many CORS rules; at most 10 are allowed.', 'CORSRule', String(ruleNodes.length));
+    throw ossError.invalidArgument(
+      'Too many CORS rules; at most 10 are allowed.',
+      'CORSRule',
+      String(ruleNodes.length),
+    );
   }
   const rules = ruleNodes.map((node) => parseRule(node));
   const vary = texts((root as XmlElement).ResponseVary)[0];
@@ -67,7 +80,8 @@ function parseRule(node: XmlNode): CorsRule {
   const maxAge = texts(node.MaxAgeSeconds);
   if (allowedOrigins.length === 0 || allowedMethods.length === 0) throw ossError.malformedXml();
   for (const method of allowedMethods) {
-    if (!METHODS.includes(method)) throw ossError.invalidArgument('Invalid CORS method.', 'AllowedMethod', method);
+    if (!METHODS.includes(method))
+      throw ossError.invalidArgument('Invalid CORS method.', 'AllowedMethod', method);
   }
   for (const origin of allowedOrigins) {
     if (origin.split('*').length > 2) {
@@ -80,7 +94,8 @@ function parseRule(node: XmlNode): CorsRule {
     }
   }
   for (const header of exposeHeaders) {
-    if (header.includes('*')) throw ossError.invalidArgument('ExposeHeader can not contain wildcard.', 'ExposeHeader', header);
+    if (header.includes('*'))
+      throw ossError.invalidArgument('ExposeHeader can not contain wildcard.', 'ExposeHeader', header);
   }
   if (maxAge.length > 1) throw ossError.malformedXml();
   const rule: CorsRule = {
@@ -90,7 +105,8 @@ function parseRule(node: XmlNode): CorsRule {
     exposeHeaders,
   };
   if (maxAge[0] !== undefined) {
-    if (!/^\d{1,9}$/.test(maxAge[0])) throw ossError.invalidArgument('Invalid MaxAgeSeconds.', 'MaxAgeSeconds', maxAge[0]);
+    if (!/^\d{1,9}$/.test(maxAge[0]))
+      throw ossError.invalidArgument('Invalid MaxAgeSeconds.', 'MaxAgeSeconds', maxAge[0]);
     rule.maxAgeSeconds = Number(maxAge[0]);
   }
   return rule;

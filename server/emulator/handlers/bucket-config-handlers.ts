@@ -3,7 +3,11 @@
 import { MAX_CORS_BODY_BYTES, parseCorsConfig, renderCorsConfig } from '../cors/cors-config.ts';
 import { ossError } from '../errors.ts';
 import { sendEmpty, sendXml } from '../http/exchange.ts';
-import { MAX_LIFECYCLE_BODY_BYTES, parseLifecycleConfig, renderLifecycleConfig } from '../lifecycle/lifecycle-config.ts';
+import {
+  MAX_LIFECYCLE_BODY_BYTES,
+  parseLifecycleConfig,
+  renderLifecycleConfig,
+} from '../lifecycle/lifecycle-config.ts';
 import type { OperationContext } from './operation-context.ts';
 import { readSmallBody } from './request-body.ts';
 

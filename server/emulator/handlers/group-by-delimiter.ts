@@ -26,7 +26,8 @@ export function groupByDelimiter<T>(
       if (at >= 0) common = key.slice(0, at + delimiter.length);
     }
     // A common prefix at or before the marker was returned on an earlier page.
-    if (common !== undefined && (common === lastPrefix || (marker !== '' && marker.startsWith(common)))) continue;
+    if (common !== undefined && (common === lastPrefix || (marker !== '' && marker.startsWith(common))))
+      continue;
     if (entries.length === max) return { entries, truncated: true };
     if (common !== undefined) {
       entries.push({ kind: 'prefix', prefix: common });

@@ -29,19 +29,31 @@ function* keysFrom(bucket: BucketState, prefix: string, marker: string): Generat
   }
 }
 
-function listing(ctx: OperationContext, marker: string): { listing: Listing<ObjectRecord>; prefix: string; delimiter: string; maxKeys: number } {
+function listing(
+  ctx: OperationContext,
+  marker: string,
+): { listing: Listing<ObjectRecord>; prefix: string; delimiter: string; maxKeys: number } {
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';
   const maxKeys = integerParam(ctx, 'max-keys', DEFAULT_MAX_KEYS, MAX_KEYS, 1);
   return {
-    listing: groupByDelimiter(keysFrom(ctx.bucket, prefix, marker), (o) => o.key, { prefix, delimiter, max: maxKeys, marker }),
+    listing: groupByDelimiter(keysFrom(ctx.bucket, prefix, marker), (o) => o.key, {
+      prefix,
+      delimiter,
+      max: maxKeys,
+      marker,
+    }),
     prefix,
     delimiter,
     maxKeys,
   };
 }
 
-function contents(entries: Listing<ObjectRecord>['entries'], encode: (t: string) => string, withOwner: boolean): XmlObject {
+function contents(
+  entries: Listing<ObjectRecord>['entries'],
+  encode: (t: string) => string,
+  withOwner: boolean,
+): XmlObject {
   const items = entries.flatMap((e) => (e.kind === 'item' ? [e.item] : []));
   const prefixes = entries.flatMap((e) => (e.kind === 'prefix' ? [e.prefix] : []));
   return {
@@ -89,7 +101,8 @@ export async function listObjects(ctx: OperationContext): Promise<void> {
 // Continuation tokens are opaque to clients; here they are the marker to resume after, base64url'd.
 const encodeToken = (marker: string) => Buffer.from(marker, 'utf8').toString('base64url');
 function decodeToken(token: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(token)) throw ossError.invalidArgument('Invalid continuation token.', 'continuation-token', token);
+  if (!/^[A-Za-z0-9_-]*$/.test(token))
+    throw ossError.invalidArgument('Invalid continuation token.', 'continuation-token', token);
   return Buffer.from(token, 'base64url').toString('utf8');
 }
 

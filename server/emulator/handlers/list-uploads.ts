@@ -22,9 +22,13 @@ export async function listMultipartUploads(ctx: OperationContext): Promise<void>
     .map((u) => u.record)
     .filter((u) => {
       const cmp = compareKeys(u.key, keyMarker);
-      return keyMarker === '' || cmp > 0 || (cmp === 0 && uploadIdMarker !== '' && u.uploadId > uploadIdMarker);
+      return (
+        keyMarker === '' || cmp > 0 || (cmp === 0 && uploadIdMarker !== '' && u.uploadId > uploadIdMarker)
+      );
     })
-    .sort((a, b) => compareKeys(a.key, b.key) || (a.uploadId < b.uploadId ? -1 : a.uploadId > b.uploadId ? 1 : 0));
+    .sort(
+      (a, b) => compareKeys(a.key, b.key) || (a.uploadId < b.uploadId ? -1 : a.uploadId > b.uploadId ? 1 : 0),
+    );
   const { entries, truncated } = groupByDelimiter<UploadRecord>(after, (u) => u.key, {
     prefix,
     delimiter,
@@ -50,7 +54,9 @@ export async function listMultipartUploads(ctx: OperationContext): Promise<void>
       MaxUploads: maxUploads,
       IsTruncated: String(truncated),
       Upload: entries.flatMap((e) =>
-        e.kind === 'item' ? [{ Key: encode(e.item.key), UploadId: e.item.uploadId, Initiated: xmlTime(e.item.initiated) }] : [],
+        e.kind === 'item'
+          ? [{ Key: encode(e.item.key), UploadId: e.item.uploadId, Initiated: xmlTime(e.item.initiated) }]
+          : [],
       ),
       CommonPrefixes: entries.flatMap((e) => (e.kind === 'prefix' ? [{ Prefix: encode(e.prefix) }] : [])),
     }),

@@ -53,7 +53,12 @@ export async function initiateMultipartUpload(ctx: OperationContext): Promise<vo
 function partNumberOf(ctx: OperationContext): number {
   const raw = ctx.query.get('partNumber');
   if (raw === undefined || raw === '') {
-    throw ossError.invalidArgument('Unexpected query string parameter', 'ResourceType', 'partNumber', '0017-00000219');
+    throw ossError.invalidArgument(
+      'Unexpected query string parameter',
+      'ResourceType',
+      'partNumber',
+      '0017-00000219',
+    );
   }
   const n = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(n >= MIN_PART_NUMBER && n <= MAX_PART_NUMBER)) {
@@ -109,7 +114,7 @@ async function planComplete(ctx: OperationContext, upload: UploadState, body: st
   if (ctx.req.headers['x-oss-storage-class'] !== undefined) {
     throw ossError.operationNotSupported('x-oss-storage-class is not supported by CompleteMultipartUpload.');
   }
-  const completeAll = ctx.req.headers['x-oss-complete-all']?.toLowerCase() === 'yes';
+  const completeAll = String(ctx.req.headers['x-oss-complete-all']).toLowerCase() === 'yes';
   const hasBody = body.trim() !== '';
   const requested = hasBody || !completeAll ? parseCompleteBody(body) : undefined;
   if (completeAll && hasBody) {
@@ -150,13 +155,18 @@ async function planComplete(ctx: OperationContext, upload: UploadState, body: st
 
 export async function completeMultipartUpload(ctx: OperationContext): Promise<void> {
   const body = await readSmallBody(ctx.req, MAX_COMPLETE_BODY_BYTES, ossError.malformedXml);
-  const { record: object } = await ctx.store.completeUpload(ctx.bucketName, uploadIdOf(ctx), ctx.key, (upload) =>
-    planComplete(ctx, upload, body),
+  const { record: object } = await ctx.store.completeUpload(
+    ctx.bucketName,
+    uploadIdOf(ctx),
+    ctx.key,
+    (upload) => planComplete(ctx, upload, body),
   );
   const { EncodingType, encode } = encodingFields(ctx);
   const keyPath = uriEncode(ctx.key, true);
   const location =
-    ctx.address.style === 'virtual-host' ? `http://${ctx.hostId}/${keyPath}` : `http://${ctx.hostId}/${ctx.bucketName}/${keyPath}`;
+    ctx.address.style === 'virtual-host'
+      ? `http://${ctx.hostId}/${keyPath}`
+      : `http://${ctx.hostId}/${ctx.bucketName}/${keyPath}`;
   const xml = buildXml('CompleteMultipartUploadResult', {
     EncodingType,
     Location: location,
@@ -187,7 +197,9 @@ export async function listParts(ctx: OperationContext): Promise<void> {
   const upload = ctx.store.requireUpload(ctx.bucketName, uploadId, ctx.key);
   const maxParts = integerParam(ctx, 'max-parts', MAX_LIST, MAX_LIST, 1);
   const marker = integerParam(ctx, 'part-number-marker', 0);
-  const after = [...upload.parts.values()].filter((p) => p.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
+  const after = [...upload.parts.values()]
+    .filter((p) => p.partNumber > marker)
+    .sort((a, b) => a.partNumber - b.partNumber);
   const page = after.slice(0, maxParts);
   const { EncodingType, encode } = encodingFields(ctx);
   sendXml(

@@ -42,7 +42,8 @@ function checkConditions(ctx: OperationContext, object: ObjectRecord): 'not-modi
     throw ossError.preconditionFailed('If-Unmodified-Since');
   }
   if (h['if-none-match'] !== undefined) return matches(h['if-none-match']) ? 'not-modified' : undefined;
-  if (h['if-modified-since'] !== undefined && modified <= Date.parse(h['if-modified-since'])) return 'not-modified';
+  if (h['if-modified-since'] !== undefined && modified <= Date.parse(h['if-modified-since']))
+    return 'not-modified';
   return undefined;
 }
 
@@ -62,8 +63,8 @@ function parseRange(header: string | undefined, size: number): [number, number] 
   }
   const start = Number(first);
   const end = last === '' ? size - 1 : Number(last);
-  if (end < start) return undefined;
   if (start >= size) throw ossError.invalidRange();
+  if (end < start) return undefined;
   return [start, Math.min(end, size - 1)];
 }
 
@@ -102,7 +103,10 @@ export async function getObject(ctx: OperationContext): Promise<void> {
       ctx.res.end();
       return;
     }
-    await pipeline(readExtents(record.extents, (b) => ctx.store.blobPath(b), start, end), ctx.res);
+    await pipeline(
+      readExtents(record.extents, (b) => ctx.store.blobPath(b), start, end),
+      ctx.res,
+    );
   } finally {
     lease.release();
   }

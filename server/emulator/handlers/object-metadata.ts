@@ -6,7 +6,13 @@ import { percentDecode } from '../../../lib/oss/uri-encode.ts';
 import { ossError } from '../errors.ts';
 import type { ObjectMetadata, ObjectRecord, StorageClass } from '../persistence/records.ts';
 
-const STORAGE_CLASSES: readonly StorageClass[] = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
+const STORAGE_CLASSES: readonly StorageClass[] = [
+  'Standard',
+  'IA',
+  'Archive',
+  'ColdArchive',
+  'DeepColdArchive',
+];
 const META_PREFIX = 'x-oss-meta-';
 const MAX_TAGS = 10;
 
@@ -40,7 +46,8 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): ObjectMetadat
   if (tagging !== undefined) countTags(tagging);
   const userMeta: [string, string][] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(META_PREFIX) && value !== undefined) userMeta.push([name.slice(META_PREFIX.length), single(value)!]);
+    if (name.startsWith(META_PREFIX) && value !== undefined)
+      userMeta.push([name.slice(META_PREFIX.length), single(value)!]);
   }
   return {
     contentType: single(headers['content-type']),

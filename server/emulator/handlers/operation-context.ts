@@ -1,8 +1,8 @@
 // What every operation handler receives once routing and authentication are done, and the hook the
 // lead's upload-callback feature plugs into.
 
-import { ossError } from '../errors.ts';
 import type { Principal } from '../auth/authenticate.ts';
+import { ossError } from '../errors.ts';
 import type { Address } from '../http/addressing.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Query } from '../http/query.ts';
@@ -53,10 +53,16 @@ export function wantsUrlEncoding(ctx: OperationContext): boolean {
 export const xmlTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}.000Z`;
 
 /** A non-negative integer query parameter; absent → `fallback`, > `max` → `max`. */
-export function integerParam(ctx: OperationContext, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
+export function integerParam(
+  ctx: OperationContext,
+  name: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+  min = 0,
+): number {
   const raw = ctx.query.get(name);
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,15}$/.test(raw) || Number(raw) < min) throw ossError.invalidArgument(`Invalid ${name}.`, name, raw);
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) < min)
+    throw ossError.invalidArgument(`Invalid ${name}.`, name, raw);
   return Math.min(Number(raw), max);
 }
-

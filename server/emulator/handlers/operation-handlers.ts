@@ -2,7 +2,12 @@
 // the compiler insists on both.
 
 import type { OperationName } from '../routing/operations.ts';
-import { getBucketCors, getBucketLifecycle, putBucketCors, putBucketLifecycle } from './bucket-config-handlers.ts';
+import {
+  getBucketCors,
+  getBucketLifecycle,
+  putBucketCors,
+  putBucketLifecycle,
+} from './bucket-config-handlers.ts';
 import { listObjects, listObjectsV2 } from './list-objects.ts';
 import { listMultipartUploads } from './list-uploads.ts';
 import {

@@ -21,11 +21,12 @@ function declaredLength(req: IncomingMessage): number | undefined {
  */
 export async function receiveObjectBody(store: Store, req: IncomingMessage): Promise<ReceivedBody> {
   const length = declaredLength(req);
-  if (length === undefined && req.headers['transfer-encoding'] === undefined) throw ossError.missingContentLength();
+  if (length === undefined && req.headers['transfer-encoding'] === undefined)
+    throw ossError.missingContentLength();
   if (length !== undefined && length > MAX_OBJECT_BYTES) throw ossError.entityTooLarge();
   const expectedMd5 = req.headers['content-md5'];
   const body = await store.receive(req, MAX_OBJECT_BYTES);
-  if (expectedMd5 !== undefined && expectedMd5.trim() !== body.md5Base64) {
+  if (expectedMd5 !== undefined && String(expectedMd5).trim() !== body.md5Base64) {
     await store.discard(body);
     throw ossError.invalidDigest();
   }
@@ -47,7 +48,10 @@ export async function readSmallBody(
   }
   const bytes = Buffer.concat(chunks);
   const expectedMd5 = req.headers['content-md5'];
-  if (expectedMd5 !== undefined && expectedMd5.trim() !== createHash('md5').update(bytes).digest('base64')) {
+  if (
+    expectedMd5 !== undefined &&
+    String(expectedMd5).trim() !== createHash('md5').update(bytes).digest('base64')
+  ) {
     throw ossError.invalidDigest();
   }
   return bytes.toString('utf8');

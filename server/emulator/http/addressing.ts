@@ -48,7 +48,11 @@ function decode(path: string): string {
   }
 }
 
-export function resolveAddress(host: string | undefined, rawPath: string, options: AddressingOptions): Address {
+export function resolveAddress(
+  host: string | undefined,
+  rawPath: string,
+  options: AddressingOptions,
+): Address {
   const name = hostName(host);
   const path = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
   for (const base of options.baseHosts) {

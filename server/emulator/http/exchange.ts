@@ -25,6 +25,10 @@ export function openExchange(req: IncomingMessage, res: ServerResponse, now: num
   return { req, res, requestId, now, hostId: req.headers.host ?? '', startedAt: performance.now() };
 }
 
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 type Headers = Record<string, string | number | undefined>;
 
 function writeHead(ex: Exchange, status: number, headers: Headers): void {
@@ -34,7 +38,7 @@ function writeHead(ex: Exchange, status: number, headers: Headers): void {
   ex.res.setHeader('x-oss-server-time', Math.round(performance.now() - ex.startedAt));
   // A body the handler never read (an early rejection) would otherwise have to be drained before the
   // next request on this connection; closing is cheaper than reading gigabytes we already refused.
-  if (!ex.req.complete) ex.res.setHeader('Connection', 'close');
+  if (hasBody(ex.req) && !ex.req.complete) ex.res.setHeader('Connection', 'close');
   ex.res.statusCode = status;
 }
 
@@ -43,7 +47,13 @@ export function sendEmpty(ex: Exchange, status: number, headers: Headers = {}): 
   ex.res.end();
 }
 
-export function sendBody(ex: Exchange, status: number, contentType: string, body: string, headers: Headers = {}): void {
+export function sendBody(
+  ex: Exchange,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Headers = {},
+): void {
   const bytes = Buffer.from(body, 'utf8');
   writeHead(ex, status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
   ex.res.end(ex.req.method === 'HEAD' ? undefined : bytes);
@@ -76,6 +86,12 @@ export function renderErrorXml(error: OssError, requestId: string, hostId: strin
  * a base64 `x-oss-err` header (§1.9). Anything that is not an OssError is an emulator bug: 500.
  */
 export function sendError(ex: Exchange, error: unknown): void {
+  // A client that hung up (mid-body or mid-download) is not an emulator fault: nothing to report.
+  const clientGone = ex.req.socket.destroyed && !(error instanceof OssError);
+  if (clientGone) {
+    ex.res.destroy();
+    return;
+  }
   if (!(error instanceof OssError)) console.error('[oss-emulator] internal error', error);
   const ossErr = error instanceof OssError ? error : ossError.internalError();
   if (ex.res.headersSent) {

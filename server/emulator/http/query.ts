@@ -1,26 +1,26 @@
-// OSS query strings are decoded strictly: `+` is a literal plus (URLSearchParams would turn it into a
-// space and change a prefix or marker), and a malformed escape is the client's error.
+// How the emulator reads a query string — one rule for routing and for signature checks alike:
+// percent-escapes are decoded strictly (a malformed one is the client's error) and `+` means a
+// space, as in form encoding and as Go's OSS SDK signs it (ali-oss never sends `+`).
 
-import { percentDecode } from '../../../lib/oss/uri-encode.ts';
+import { parseQueryPairs } from '../../../lib/oss/uri-encode.ts';
 import { ossError } from '../errors.ts';
 
 export type Query = Map<string, string>;
 
+/** Decoded [name, value] pairs in request order. */
+export function decodeQueryPairs(rawQuery: string): [string, string][] {
+  try {
+    return parseQueryPairs(rawQuery.replaceAll('+', '%20'));
+  } catch (err) {
+    throw ossError.invalidArgument(`Invalid query string: ${(err as Error).message}`, 'query', rawQuery);
+  }
+}
+
 export function parseQuery(rawQuery: string): Query {
   const query: Query = new Map();
-  if (rawQuery === '') return query;
-  for (const pair of rawQuery.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
-    try {
-      const name = percentDecode(rawName);
-      // The first occurrence wins, like OSS.
-      if (!query.has(name)) query.set(name, percentDecode(rawValue));
-    } catch {
-      throw ossError.invalidArgument('Invalid query string.', rawName, rawValue);
-    }
+  for (const [name, value] of decodeQueryPairs(rawQuery)) {
+    // The first occurrence wins, like OSS.
+    if (!query.has(name)) query.set(name, value);
   }
   return query;
 }

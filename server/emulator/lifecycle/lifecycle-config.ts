@@ -25,7 +25,8 @@ function parseDays(action: XmlNode | undefined, name: string): number | undefine
   const days = element(action)?.Days;
   if (typeof days !== 'string') throw ossError.malformedXml();
   const value = Number(days);
-  if (!/^\d+(\.\d+)?$/.test(days) || !(value > 0)) throw ossError.invalidArgument(`Invalid ${name} Days.`, 'Days', days);
+  if (!/^\d+(\.\d+)?$/.test(days) || !(value > 0))
+    throw ossError.invalidArgument(`Invalid ${name} Days.`, 'Days', days);
   return value;
 }
 
@@ -38,7 +39,8 @@ export function parseLifecycleConfig(body: string): LifecycleRule[] {
   }
   const ruleNodes = (root?.Rule ?? []) as XmlNode[];
   if (!root || ruleNodes.length === 0) throw ossError.malformedXml();
-  if (ruleNodes.length > MAX_RULES) throw ossError.invalidArgument('Too many lifecycle rules.', 'Rule', String(ruleNodes.length));
+  if (ruleNodes.length > MAX_RULES)
+    throw ossError.invalidArgument('Too many lifecycle rules.', 'Rule', String(ruleNodes.length));
   return ruleNodes.map((node, index) => {
     const rule = element(node);
     if (!rule) throw ossError.malformedXml();

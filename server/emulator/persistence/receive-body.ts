@@ -4,8 +4,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createCrc64 } from '../../../lib/oss/crc64.ts';
 import { ossError } from '../errors.ts';
@@ -21,7 +21,11 @@ export interface ReceivedBody {
 
 export const newId = () => randomBytes(16).toString('hex').toUpperCase();
 
-export async function receiveBody(source: IncomingMessage, tmpDir: string, maxBytes: number): Promise<ReceivedBody> {
+export async function receiveBody(
+  source: IncomingMessage,
+  tmpDir: string,
+  maxBytes: number,
+): Promise<ReceivedBody> {
   const tmpPath = join(tmpDir, newId());
   const md5 = createHash('md5');
   const crc = await createCrc64();

@@ -6,14 +6,14 @@
 // and no byte is copied. The commit point of every write is one atomic rename of one record file.
 
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { type OssError, ossError } from '../errors.ts';
-import { KeyedLock } from './keyed-lock.ts';
-import { SortedKeys } from './key-order.ts';
-import { DataLayout, GENERATED_ID } from './layout.ts';
 import { listJsonFiles, readJson, writeJson } from './json-file.ts';
+import { SortedKeys } from './key-order.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { DataLayout, GENERATED_ID } from './layout.ts';
 import { newId, type ReceivedBody, receiveBody } from './receive-body.ts';
-import type { IncomingMessage } from 'node:http';
 import type { BucketRecord, ObjectMetadata, ObjectRecord, PartRecord, UploadRecord } from './records.ts';
 
 export interface UploadState {
@@ -77,7 +77,10 @@ export class Store {
     return bucket;
   }
 
-  async createBucket(name: string, settings: Omit<BucketRecord, 'name' | 'created'> = {}): Promise<BucketState> {
+  async createBucket(
+    name: string,
+    settings: Omit<BucketRecord, 'name' | 'created'> = {},
+  ): Promise<BucketState> {
     return this.locks.run(`bucket:${name}`, async () => {
       const existing = this.buckets.get(name);
       if (existing) {
@@ -85,7 +88,11 @@ export class Store {
         return existing;
       }
       const record: BucketRecord = { name, created: secondPrecision(this.now()), ...settings };
-      for (const dir of [this.layout.objectsDir(name), this.layout.uploadsDir(name), this.layout.partsRoot(name)]) {
+      for (const dir of [
+        this.layout.objectsDir(name),
+        this.layout.uploadsDir(name),
+        this.layout.partsRoot(name),
+      ]) {
         await mkdir(dir, { recursive: true });
       }
       await writeJson(this.layout.bucketFile(name), record);
@@ -108,7 +115,8 @@ export class Store {
     this.buckets.delete(name);
     await rm(this.layout.bucketDir(name), { recursive: true, force: true });
     const blobs = [...bucket.objects.values()].flatMap((o) => o.extents.map((e) => e.blob));
-    for (const upload of bucket.uploads.values()) blobs.push(...[...upload.parts.values()].map((p) => p.blob));
+    for (const upload of bucket.uploads.values())
+      blobs.push(...[...upload.parts.values()].map((p) => p.blob));
     await this.freeBlobs(blobs);
     return true;
   }
@@ -207,7 +215,11 @@ export class Store {
     });
   }
 
-  private async commitObject(bucket: BucketState, record: ObjectRecord, previous?: ObjectRecord): Promise<void> {
+  private async commitObject(
+    bucket: BucketState,
+    record: ObjectRecord,
+    previous?: ObjectRecord,
+  ): Promise<void> {
     await writeJson(this.layout.objectFile(bucket.record.name, record.key), record);
     bucket.objects.set(record.key, record);
     bucket.keys.add(record.key);
@@ -224,7 +236,13 @@ export class Store {
   ): Promise<UploadRecord> {
     const bucket = this.requireBucket(bucketName);
     if (forbidOverwrite && bucket.objects.has(key)) throw ossError.fileAlreadyExists('0026-00000201');
-    const record: UploadRecord = { uploadId: newId(), key, initiated: secondPrecision(this.now()), metadata, forbidOverwrite };
+    const record: UploadRecord = {
+      uploadId: newId(),
+      key,
+      initiated: secondPrecision(this.now()),
+      metadata,
+      forbidOverwrite,
+    };
     await mkdir(this.layout.partsDir(bucketName, record.uploadId), { recursive: true });
     await writeJson(this.layout.uploadFile(bucketName, record.uploadId), record);
     bucket.uploads.set(record.uploadId, { record, parts: new Map() });
@@ -348,7 +366,8 @@ export class Store {
   private async recover(): Promise<void> {
     const { layout } = this;
     await rm(layout.tmpDir, { recursive: true, force: true });
-    for (const dir of [layout.tmpDir, layout.blobsDir, layout.bucketsDir]) await mkdir(dir, { recursive: true });
+    for (const dir of [layout.tmpDir, layout.blobsDir, layout.bucketsDir])
+      await mkdir(dir, { recursive: true });
     const referenced = new Set<string>();
 
     for (const dirName of await readdir(layout.bucketsDir)) {
@@ -392,12 +411,14 @@ export class Store {
       const partsRoot = layout.partsRoot(record.name);
       await mkdir(partsRoot, { recursive: true });
       for (const uploadId of await readdir(partsRoot)) {
-        if (!bucket.uploads.has(uploadId)) await rm(join(partsRoot, uploadId), { recursive: true, force: true });
+        if (!bucket.uploads.has(uploadId))
+          await rm(join(partsRoot, uploadId), { recursive: true, force: true });
       }
     }
 
     for (const blob of await readdir(layout.blobsDir)) {
-      if (!GENERATED_ID.test(blob) || !referenced.has(blob)) await rm(join(layout.blobsDir, blob), { force: true });
+      if (!GENERATED_ID.test(blob) || !referenced.has(blob))
+        await rm(join(layout.blobsDir, blob), { force: true });
     }
   }
 }

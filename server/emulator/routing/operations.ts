@@ -36,21 +36,69 @@ export interface Operation {
 }
 
 export const OPERATIONS: readonly Operation[] = [
-  { name: 'ListMultipartUploads', method: 'GET', scope: 'bucket', subresource: 'uploads', action: 'oss:ListMultipartUploads' },
+  {
+    name: 'ListMultipartUploads',
+    method: 'GET',
+    scope: 'bucket',
+    subresource: 'uploads',
+    action: 'oss:ListMultipartUploads',
+  },
   { name: 'GetBucketCors', method: 'GET', scope: 'bucket', subresource: 'cors', action: 'oss:GetBucketCors' },
   { name: 'PutBucketCors', method: 'PUT', scope: 'bucket', subresource: 'cors', action: 'oss:PutBucketCors' },
-  { name: 'GetBucketLifecycle', method: 'GET', scope: 'bucket', subresource: 'lifecycle', action: 'oss:GetBucketLifecycle' },
-  { name: 'PutBucketLifecycle', method: 'PUT', scope: 'bucket', subresource: 'lifecycle', action: 'oss:PutBucketLifecycle' },
-  { name: 'ListObjectsV2', method: 'GET', scope: 'bucket', subresource: 'list-type', action: 'oss:ListObjects' },
+  {
+    name: 'GetBucketLifecycle',
+    method: 'GET',
+    scope: 'bucket',
+    subresource: 'lifecycle',
+    action: 'oss:GetBucketLifecycle',
+  },
+  {
+    name: 'PutBucketLifecycle',
+    method: 'PUT',
+    scope: 'bucket',
+    subresource: 'lifecycle',
+    action: 'oss:PutBucketLifecycle',
+  },
+  {
+    name: 'ListObjectsV2',
+    method: 'GET',
+    scope: 'bucket',
+    subresource: 'list-type',
+    action: 'oss:ListObjects',
+  },
   { name: 'ListObjects', method: 'GET', scope: 'bucket', action: 'oss:ListObjects' },
-  { name: 'InitiateMultipartUpload', method: 'POST', scope: 'object', subresource: 'uploads', action: 'oss:PutObject' },
+  {
+    name: 'InitiateMultipartUpload',
+    method: 'POST',
+    scope: 'object',
+    subresource: 'uploads',
+    action: 'oss:PutObject',
+  },
   { name: 'UploadPart', method: 'PUT', scope: 'object', subresource: 'uploadId', action: 'oss:PutObject' },
-  { name: 'CompleteMultipartUpload', method: 'POST', scope: 'object', subresource: 'uploadId', action: 'oss:PutObject' },
-  { name: 'AbortMultipartUpload', method: 'DELETE', scope: 'object', subresource: 'uploadId', action: 'oss:AbortMultipartUpload' },
+  {
+    name: 'CompleteMultipartUpload',
+    method: 'POST',
+    scope: 'object',
+    subresource: 'uploadId',
+    action: 'oss:PutObject',
+  },
+  {
+    name: 'AbortMultipartUpload',
+    method: 'DELETE',
+    scope: 'object',
+    subresource: 'uploadId',
+    action: 'oss:AbortMultipartUpload',
+  },
   { name: 'ListParts', method: 'GET', scope: 'object', subresource: 'uploadId', action: 'oss:ListParts' },
   { name: 'PutObject', method: 'PUT', scope: 'object', action: 'oss:PutObject' },
   { name: 'GetObject', method: 'GET', scope: 'object', action: 'oss:GetObject' },
-  { name: 'GetObjectMeta', method: 'HEAD', scope: 'object', subresource: 'objectMeta', action: 'oss:GetObject' },
+  {
+    name: 'GetObjectMeta',
+    method: 'HEAD',
+    scope: 'object',
+    subresource: 'objectMeta',
+    action: 'oss:GetObject',
+  },
   { name: 'HeadObject', method: 'HEAD', scope: 'object', action: 'oss:GetObject' },
   { name: 'DeleteObject', method: 'DELETE', scope: 'object', action: 'oss:DeleteObject' },
 ];
@@ -58,6 +106,9 @@ export const OPERATIONS: readonly Operation[] = [
 export function selectOperation(method: string, hasKey: boolean, query: Query): Operation | undefined {
   const scope = hasKey ? 'object' : 'bucket';
   return OPERATIONS.find(
-    (op) => op.method === method && op.scope === scope && (op.subresource === undefined || query.has(op.subresource)),
+    (op) =>
+      op.method === method &&
+      op.scope === scope &&
+      (op.subresource === undefined || query.has(op.subresource)),
   );
 }

@@ -1,0 +1,38 @@
+// The session policy attached to every token: the intersection of the role's permissions and this is
+// what the browser can do, so it names only the operations a resumable upload needs, on one bucket
+// and one key prefix. No GetObject, DeleteObject or ListObjects: a leaked token can add files under
+// the prefix, never read or remove anyone's.
+
+export interface PolicyStatement {
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface SessionPolicy {
+  Version: '1';
+  Statement: PolicyStatement[];
+}
+
+/**
+ * oss:PutObject covers PutObject, InitiateMultipartUpload, UploadPart and CompleteMultipartUpload.
+ * ListMultipartUploads is checked against the bucket itself, so it gets a bucket resource; the
+ * uploader passes `prefix` to it, but RAM cannot restrict that parameter without a Condition.
+ */
+export function buildSessionPolicy(bucket: string, prefix: string): SessionPolicy {
+  return {
+    Version: '1',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['oss:PutObject', 'oss:AbortMultipartUpload', 'oss:ListParts'],
+        Resource: [`acs:oss:*:*:${bucket}/${prefix}*`],
+      },
+      {
+        Effect: 'Allow',
+        Action: ['oss:ListMultipartUploads'],
+        Resource: [`acs:oss:*:*:${bucket}`],
+      },
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+// Test support: the real emulator (with 1-second STS tokens allowed) and the real app server with the
+// token service, both on free ports, wired exactly as server/start.ts wires them.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createAppServer } from '../app/app-server.ts';
+import { loadConfig, type SkyliftConfig } from '../config/config.ts';
+import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { tokenServiceOptions } from './from-config.ts';
+import { tokenService } from './token-service.ts';
+
+/** A second bucket the tokens must not reach. */
+export const OTHER_BUCKET = 'someone-elses';
+
+export interface TestEmulator {
+  emulator: RunningEmulator;
+  close(): Promise<void>;
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'skylift-sts-'));
+  const emulator = await startEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    defaultBucket: EMULATOR_DEFAULTS.bucket,
+    createBuckets: [EMULATOR_DEFAULTS.bucket, OTHER_BUCKET],
+    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+    stsMinDurationSeconds: 1,
+  });
+  return {
+    emulator,
+    close: async () => {
+      await emulator.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: SkyliftConfig;
+  /** `http://127.0.0.1:<port>/api/credentials` */
+  credentialsUrl: string;
+  /** Everything the token service logged. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The app server in emulator mode against `emulatorUrl`, configured by `env` as `npm start` would be. */
+export async function startTestApp(emulatorUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const distDir = mkdtempSync(join(tmpdir(), 'skylift-dist-'));
+  writeFileSync(join(distDir, 'index.html'), '<!doctype html><title>Skylift</title>');
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const service = tokenService(tokenServiceOptions(config, emulatorUrl, (line) => logs.push(line)));
+  const app = await createAppServer({
+    distDir,
+    api: async (scope) => {
+      await scope.register(service);
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    app,
+    config,
+    credentialsUrl: `http://127.0.0.1:${port}/api/credentials`,
+    logs,
+    close: async () => {
+      await app.close();
+      rmSync(distDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,296 @@
+// POST /api/credentials over real HTTP against the real emulator's STS, then the credentials used
+// with the real ali-oss client to show what the session policy allows and refuses.
+import OSS from 'ali-oss';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
+import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import {
+  OTHER_BUCKET,
+  startTestApp,
+  startTestEmulator,
+  type TestApp,
+  type TestEmulator,
+} from './test-stack.ts';
+
+const BEARER_SECRET = 'correct-horse-battery-staple-0123456789';
+const NON_LOOPBACK = '203.0.113.5';
+
+let stack: TestEmulator;
+const apps: TestApp[] = [];
+
+beforeAll(async () => {
+  stack = await startTestEmulator();
+});
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+async function app(env: Record<string, string> = {}): Promise<TestApp> {
+  const started = await startTestApp(stack.emulator.url, env);
+  apps.push(started);
+  return started;
+}
+
+async function post(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
+}
+
+function ossClient(credentials: TemporaryCredentials, bucket = credentials.bucket) {
+  const refresh = { accessKeyId: '', accessKeySecret: '', stsToken: '' };
+  return new OSS({
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    stsToken: credentials.securityToken,
+    bucket,
+    endpoint: credentials.endpoint,
+    region: credentials.region,
+    authorizationV4: true,
+    // An IP endpoint with cname makes the emulator use its default bucket; path style (sldEnable)
+    // names any other bucket in the URL.
+    ...(bucket === credentials.bucket ? { cname: true } : { sldEnable: true }),
+    // Never called within these tests; set so ali-oss does not warn about its absence.
+    refreshSTSToken: async () => refresh,
+  } as OSS.Options);
+}
+
+const statusOf = (result: unknown) => (result as { res: { status: number } }).res.status;
+
+async function ossErrorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  return 'no error';
+}
+
+describe('POST /api/credentials in emulator mode', () => {
+  it('gives a loopback client STS credentials for the configured bucket and prefix', async () => {
+    const { credentialsUrl } = await app();
+    const before = Date.now();
+    const { status, headers, body } = await post(credentialsUrl);
+    expect(status).toBe(200);
+    expect(headers.get('cache-control')).toBe('no-store');
+    const credentials = body as TemporaryCredentials;
+    expect(Object.keys(credentials).sort()).toEqual([
+      'accessKeyId',
+      'accessKeySecret',
+      'bucket',
+      'endpoint',
+      'expiration',
+      'prefix',
+      'region',
+      'securityToken',
+    ]);
+    expect(credentials).toMatchObject({
+      bucket: EMULATOR_DEFAULTS.bucket,
+      region: EMULATOR_DEFAULTS.region,
+      endpoint: stack.emulator.url,
+      prefix: 'uploads/',
+    });
+    expect(credentials.accessKeyId).toMatch(/^STS\./);
+    expect(credentials.accessKeySecret).not.toBe(EMULATOR_DEFAULTS.accessKeySecret);
+    const lifetime = Date.parse(credentials.expiration) - before;
+    expect(lifetime).toBeGreaterThan(3590_000);
+    expect(lifetime).toBeLessThanOrEqual(3601_000);
+  });
+
+  it('issues tokens that can upload under the prefix and nothing else', async () => {
+    const { credentialsUrl } = await app();
+    const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
+    const client = ossClient(credentials);
+
+    const put = await client.put('uploads/ok.txt', Buffer.from('allowed'));
+    expect(put.res.status).toBe(200);
+    const { uploadId } = await client.initMultipartUpload('uploads/big.bin');
+    const listed = await client.listUploads({ prefix: 'uploads/' }, {});
+    expect(listed.uploads.map((u: { name: string }) => u.name)).toContain('uploads/big.bin');
+    // @types/ali-oss makes every ListParts query field mandatory and omits `res`; the client does neither.
+    const parts = await client.listParts('uploads/big.bin', uploadId, {} as OSS.ListPartsQuery, {});
+    expect(statusOf(parts)).toBe(200);
+    expect(statusOf(await client.abortMultipartUpload('uploads/big.bin', uploadId))).toBe(204);
+
+    expect(await ossErrorCode(client.put('elsewhere/x.txt', Buffer.from('no')))).toBe('AccessDenied');
+    expect(await ossErrorCode(client.put('uploads', Buffer.from('no')))).toBe('AccessDenied');
+    expect(await ossErrorCode(client.initMultipartUpload('elsewhere/big.bin'))).toBe('AccessDenied');
+    // Upload-only: a leaked token cannot read, list or delete what is already there.
+    expect(await ossErrorCode(client.get('uploads/ok.txt'))).toBe('AccessDenied');
+    expect(await ossErrorCode(client.delete('uploads/ok.txt'))).toBe('AccessDenied');
+    expect(await ossErrorCode(client.list({ prefix: 'uploads/', 'max-keys': 10 }, {}))).toBe('AccessDenied');
+    // Same prefix, another bucket.
+    const other = ossClient(credentials, OTHER_BUCKET);
+    expect(await ossErrorCode(other.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
+  });
+
+  it('honours OSS_PREFIX and OSS_STS_DURATION_SECONDS', async () => {
+    const { credentialsUrl } = await app({ OSS_PREFIX: 'team-a/', OSS_STS_DURATION_SECONDS: '5' });
+    const before = Date.now();
+    const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
+    expect(credentials.prefix).toBe('team-a/');
+    expect(Date.parse(credentials.expiration) - before).toBeLessThanOrEqual(6_000);
+    const client = ossClient(credentials);
+    expect((await client.put('team-a/x.txt', Buffer.from('ok'))).res.status).toBe(200);
+    expect(await ossErrorCode(client.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
+  });
+
+  it('refuses clients that are not on this machine, and loopback reached under a foreign host name', async () => {
+    const { app: server } = await app();
+    const remote = await server.inject({
+      method: 'POST',
+      url: '/api/credentials',
+      remoteAddress: NON_LOOPBACK,
+    });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json()).toEqual({
+      error: 'Forbidden',
+      message: expect.stringMatching(/TOKEN_ACCESS=loopback/),
+    });
+    // DNS rebinding: a site whose name resolves to 127.0.0.1 is same-origin with its own page.
+    const rebound = await server.inject({
+      method: 'POST',
+      url: '/api/credentials',
+      remoteAddress: '127.0.0.1',
+      headers: { host: 'attacker.example:8080' },
+    });
+    expect(rebound.statusCode).toBe(403);
+    const mapped = await server.inject({
+      method: 'POST',
+      url: '/api/credentials',
+      remoteAddress: '::ffff:127.0.0.1',
+    });
+    expect(mapped.statusCode).toBe(200);
+  });
+
+  it('answers other methods and paths with JSON 404s', async () => {
+    const { app: server } = await app();
+    const get = await server.inject({ method: 'GET', url: '/api/credentials' });
+    expect(get.statusCode).toBe(404);
+    expect(get.json()).toMatchObject({ error: 'Not found' });
+  });
+});
+
+describe('TOKEN_ACCESS=bearer', () => {
+  it('needs the configured secret, compared as a whole', async () => {
+    const { credentialsUrl } = await app({ TOKEN_ACCESS: 'bearer', TOKEN_BEARER_SECRET: BEARER_SECRET });
+    const none = await post(credentialsUrl);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
+    expect(none.body).toMatchObject({ error: 'Unauthorized' });
+    for (const wrong of [
+      'nope',
+      BEARER_SECRET.slice(0, -1),
+      `${BEARER_SECRET}x`,
+      BEARER_SECRET.toUpperCase(),
+    ]) {
+      const refused = await post(credentialsUrl, { authorization: `Bearer ${wrong}` });
+      expect(refused.status, wrong).toBe(401);
+      expect(JSON.stringify(refused.body)).not.toContain(BEARER_SECRET);
+    }
+    const ok = await post(credentialsUrl, { authorization: `Bearer ${BEARER_SECRET}` });
+    expect(ok.status).toBe(200);
+    expect((ok.body as TemporaryCredentials).accessKeyId).toMatch(/^STS\./);
+  });
+
+  it('serves any address that has the secret', async () => {
+    const { app: server } = await app({ TOKEN_ACCESS: 'bearer', TOKEN_BEARER_SECRET: BEARER_SECRET });
+    const remote = await server.inject({
+      method: 'POST',
+      url: '/api/credentials',
+      remoteAddress: NON_LOOPBACK,
+      headers: { authorization: `Bearer ${BEARER_SECRET}` },
+    });
+    expect(remote.statusCode).toBe(200);
+  });
+});
+
+describe('TOKEN_ACCESS=proxy-header', () => {
+  const env = { TOKEN_ACCESS: 'proxy-header', TOKEN_PROXY_HEADER: 'X-Authenticated-User' };
+
+  it('believes the header only from a trusted proxy', async () => {
+    const { app: server, credentialsUrl } = await app(env);
+    const anonymous = await post(credentialsUrl);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ error: 'Unauthorized' });
+    const vouched = await post(credentialsUrl, { 'x-authenticated-user': 'alice@example.com' });
+    expect(vouched.status).toBe(200);
+    const forged = await server.inject({
+      method: 'POST',
+      url: '/api/credentials',
+      remoteAddress: NON_LOOPBACK,
+      headers: { 'x-authenticated-user': 'alice@example.com' },
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toMatchObject({ error: 'Forbidden' });
+  });
+
+  it('names the session after the user and rate-limits each user separately', async () => {
+    const { credentialsUrl } = await app({ ...env, TOKEN_RATE_LIMIT: '2' });
+    const alice = { 'x-authenticated-user': 'alice@example.com' };
+    const first = (await post(credentialsUrl, alice)).body as TemporaryCredentials;
+    const session = JSON.parse(Buffer.from(first.securityToken.split('.')[0]!, 'base64url').toString());
+    expect(session.sessionName).toBe('skylift-alice@example.com');
+    expect((await post(credentialsUrl, alice)).status).toBe(200);
+    expect((await post(credentialsUrl, alice)).status).toBe(429);
+    expect((await post(credentialsUrl, { 'x-authenticated-user': 'bob' })).status).toBe(200);
+  });
+});
+
+describe('abuse and failure', () => {
+  it('rate-limits each client with a JSON 429', async () => {
+    const { credentialsUrl } = await app({ TOKEN_RATE_LIMIT: '2' });
+    expect((await post(credentialsUrl)).status).toBe(200);
+    expect((await post(credentialsUrl)).status).toBe(200);
+    const limited = await post(credentialsUrl);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: 'TooManyRequests', message: expect.stringMatching(/retry in/) });
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  it('turns an STS refusal into a 502 that names the STS code but no key', async () => {
+    const wrongSecret = 'not-the-emulator-secret-but-still-a-secret';
+    const { credentialsUrl, logs } = await app({ ALIBABA_CLOUD_ACCESS_KEY_SECRET: wrongSecret });
+    const { status, body } = await post(credentialsUrl);
+    expect(status).toBe(502);
+    expect(body).toEqual({
+      error: 'StsError',
+      message: expect.stringMatching(
+        /^Could not obtain temporary credentials from STS \(SignatureDoesNotMatch, request id /,
+      ),
+    });
+    // STS quotes its string to sign, which holds the long-term AccessKeyId; neither it nor the secret may surface.
+    expect(logs.join('\n')).toMatch(/SignatureDoesNotMatch/);
+    for (const text of [JSON.stringify(body), logs.join('\n')]) {
+      expect(text).not.toContain(wrongSecret);
+      expect(text).not.toContain(EMULATOR_DEFAULTS.accessKeyId);
+      expect(text).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+    }
+  });
+
+  it('reports an unreachable STS as a 502', async () => {
+    const closed = await startTestEmulator();
+    const deadSts = `${closed.emulator.url}/-/sts`;
+    await closed.close();
+    const { credentialsUrl, logs } = await app({ OSS_STS_ENDPOINT: deadSts });
+    const { status, body } = await post(credentialsUrl);
+    expect(status).toBe(502);
+    expect(body).toMatchObject({ error: 'StsError' });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(deadSts);
+    expect(logs[0]).not.toContain(EMULATOR_DEFAULTS.accessKeySecret);
+  });
+
+  it('reports an unknown server key without repeating it', async () => {
+    const { credentialsUrl } = await app({
+      OSS_STS_DURATION_SECONDS: '43200',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIunknown',
+    });
+    const { status, body } = await post(credentialsUrl);
+    expect(status).toBe(502);
+    expect(JSON.stringify(body)).toMatch(/InvalidAccessKeyId\.NotFound/);
+    expect(JSON.stringify(body)).not.toContain('LTAIunknown');
+  });
+});
