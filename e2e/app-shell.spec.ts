@@ -36,7 +36,15 @@ test.describe('installable app shell', () => {
     const response = await request.get(href!);
     expect(response.ok()).toBe(true);
     const manifest = await response.json();
-    for (const field of ['name', 'short_name', 'description', 'start_url', 'scope', 'theme_color', 'background_color']) {
+    for (const field of [
+      'name',
+      'short_name',
+      'description',
+      'start_url',
+      'scope',
+      'theme_color',
+      'background_color',
+    ]) {
       expect(manifest[field], field).toBeTruthy();
     }
     expect(manifest.display).toBe('standalone');

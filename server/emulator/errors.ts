@@ -83,12 +83,7 @@ export const ossError = {
         ['OSSAccessKeyId', accessKeyId],
         ['SignatureProvided', provided],
         ['StringToSign', stringToSign],
-        [
-          'StringToSignBytes',
-          [...Buffer.from(stringToSign, 'utf8')]
-            .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
-            .join(' '),
-        ],
+        ['StringToSignBytes', stringToSignBytesV1(stringToSign)],
       ],
       '0002-00000040',
     ),
