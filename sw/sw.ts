@@ -1,9 +1,11 @@
 // The Skylift service worker. It precaches the app shell so the app opens offline; the upload
 // engine (which owns uploads while no page is open) plugs in here.
+
+import type { PrecacheEntry } from 'workbox-precaching';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import type { PrecacheEntry } from 'workbox-precaching';
 import { SKIP_WAITING } from '../lib/protocol/messages.ts';
+import { installUploadEngine } from './upload-worker.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
 
@@ -21,3 +23,6 @@ self.addEventListener('message', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(self.clients.claim());
 });
+
+// The upload engine owns every queued upload from here on (docs/upload-engine.md).
+installUploadEngine();

@@ -1,4 +1,107 @@
 // Messages between the page and the service worker. One definition for both sides.
+import type { UploadOptions } from './upload-options.ts';
 
 /** Page → waiting worker: take over now. The value is the one workbox-window's messageSkipWaiting() sends. */
 export const SKIP_WAITING = 'SKIP_WAITING';
+
+/** The BroadcastChannel on which the worker publishes upload snapshots to every open page. */
+export const UPLOAD_CHANNEL = 'skylift-uploads';
+
+export type UploadCommand = 'pause' | 'resume' | 'abort' | 'retry';
+
+/**
+ * Upload states as the engine persists them (docs/upload-engine.md). `retrying` is not stored:
+ * it is `uploading` with parts waiting out a backoff, shown via `attempt` and `nextTryAt`.
+ */
+export type UploadState =
+  | 'queued'
+  | 'uploading'
+  | 'completing'
+  | 'waiting-for-network'
+  | 'paused'
+  | 'needs-file'
+  | 'failed'
+  | 'done'
+  | 'aborted';
+
+/** States in which the engine still has work to do without anyone's help. */
+export const ACTIVE_STATES: readonly UploadState[] = [
+  'queued',
+  'uploading',
+  'completing',
+  'waiting-for-network',
+];
+
+export interface UploadProblem {
+  /** What went wrong and what to do about it, for people. */
+  message: string;
+  /** OSS error code or an engine code such as NetworkError, CrcMismatch, FileNotReadable. */
+  code: string;
+  requestId?: string;
+}
+
+export interface UploadResult {
+  etag: string;
+  /** Whole-object CRC64 as OSS reported it (decimal). */
+  crc64: string;
+  /** The callback server's answer when a callback was set; `failed` when OSS answered 203. */
+  callback?: { ok: boolean; body: string };
+}
+
+/** One upload as the page sees it. Bytes are confirmed by OSS; in-flight bytes are an estimate. */
+export interface UploadView {
+  id: string;
+  key: string;
+  fileName: string;
+  size: number;
+  lastModified: number;
+  state: UploadState;
+  /** True while parts wait out a backoff (shown as "retrying — attempt n"). */
+  retrying: boolean;
+  /** Highest attempt number among parts being retried (1 = first try). */
+  attempt: number;
+  /** When the next retry starts (ms since the epoch), if one is scheduled. */
+  nextTryAt?: number;
+  bytesConfirmed: number;
+  bytesInFlight: number;
+  partsDone: number;
+  partsTotal: number;
+  /** Bytes per second over the last few seconds; 0 when idle. */
+  speed: number;
+  /** Seconds to go at the current speed, when known. */
+  etaSeconds?: number;
+  problem?: UploadProblem;
+  result?: UploadResult;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export interface EnqueueItem {
+  file: File;
+  options: UploadOptions;
+}
+
+/** Page → worker. Each request carries a MessagePort on which the worker answers once. */
+export type UploadRequest =
+  | { type: 'upload/enqueue'; items: EnqueueItem[] }
+  | { type: 'upload/command'; uploadId: string; command: UploadCommand }
+  | { type: 'upload/reselect'; uploadId: string; file: File }
+  /** A page opened: answer with a snapshot, and resume unfinished uploads. */
+  | { type: 'upload/hello' }
+  /** Engine settings; tests shorten the sync-event budget with it. */
+  | { type: 'upload/configure'; syncBudgetMs?: number };
+
+export type UploadReply =
+  | { ok: true; uploadIds?: string[]; uploads?: UploadView[] }
+  | { ok: false; error: string };
+
+/** Worker → every page, over UPLOAD_CHANNEL. */
+export interface UploadSnapshotMessage {
+  type: 'upload/snapshot';
+  uploads: UploadView[];
+}
+
+export function isUploadRequest(data: unknown): data is UploadRequest {
+  const type = (data as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type.startsWith('upload/');
+}

@@ -1,0 +1,149 @@
+// Shared by the upload e2e specs: real files on disk, the emulator's view of an object, and a way
+// to hand files to the service worker with full options through the page↔worker protocol.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { signRequestV4 } from '../lib/oss/sign-v4.ts';
+import { objectUrl } from '../lib/oss-client/object-url.ts';
+import type { UploadView } from '../lib/protocol/messages.ts';
+import type { UploadOptions } from '../lib/protocol/upload-options.ts';
+import { E2E_EMULATOR_PORT } from '../playwright.config.ts';
+import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
+
+export const MiB = 1024 * 1024;
+
+export interface DiskFile {
+  path: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+/** Random bytes in a file on disk (in-memory Files of tens of MB fail in Chromium). */
+export function makeFile(
+  size: number,
+  name = `file-${size}-${Date.now()}.bin`,
+  dir = mkdtempSync(join(tmpdir(), 'skylift-e2e-')),
+): DiskFile {
+  const bytes = randomBytes(size);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { path, name, size, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+export interface EmulatorTarget {
+  url: string;
+  bucket: string;
+}
+
+export const DEFAULT_EMULATOR: EmulatorTarget = {
+  url: `http://127.0.0.1:${E2E_EMULATOR_PORT}`,
+  bucket: EMULATOR_DEFAULTS.bucket,
+};
+
+/** A request to the emulator signed with its root key (the test's own view, not the app's). */
+export async function emulatorRequest(
+  method: string,
+  key: string,
+  target = DEFAULT_EMULATOR,
+): Promise<Response> {
+  const credentials = {
+    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+  };
+  const headers = await signRequestV4({ method, bucket: target.bucket, key }, credentials, {
+    region: EMULATOR_DEFAULTS.region,
+    now: new Date(),
+  });
+  return fetch(objectUrl(target.url, target.bucket, key), { method, headers });
+}
+
+export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Promise<string | undefined> {
+  const response = await emulatorRequest('GET', key, target);
+  if (response.status !== 200) return undefined;
+  return createHash('sha256')
+    .update(Buffer.from(await response.arrayBuffer()))
+    .digest('hex');
+}
+
+/** Opens the app and waits until its service worker controls the page. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
+  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+}
+
+/** The key prefix the token service allows (keys outside it are refused by OSS). */
+export async function keyPrefix(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const response = await fetch('/api/credentials', {
+      method: 'POST',
+      headers: { Accept: 'application/json' },
+    });
+    return ((await response.json()) as { prefix: string }).prefix;
+  });
+}
+
+/** Posts one page→worker request and returns the worker's reply. */
+export async function askWorker<T>(page: Page, request: unknown): Promise<T> {
+  return page.evaluate(async (message) => {
+    const registration = await navigator.serviceWorker.ready;
+    const channel = new MessageChannel();
+    const reply = new Promise((resolve) => {
+      channel.port1.onmessage = (event) => resolve(event.data);
+    });
+    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(message, [channel.port2]);
+    return reply;
+  }, request) as Promise<T>;
+}
+
+/** Hands disk files to the worker with full options, through a file input (disk-backed Files). */
+export async function enqueueWithOptions(
+  page: Page,
+  files: DiskFile[],
+  options: UploadOptions[],
+): Promise<string[]> {
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.id = 'e2e-files';
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles(
+    '#e2e-files',
+    files.map((f) => f.path),
+  );
+  const reply = await page.evaluate(async (opts) => {
+    const input = document.getElementById('e2e-files') as HTMLInputElement;
+    const items = [...(input.files ?? [])].map((file, i) => ({ file, options: opts[i] }));
+    input.remove();
+    const registration = await navigator.serviceWorker.ready;
+    const channel = new MessageChannel();
+    const answer = new Promise<{ ok: boolean; uploadIds?: string[]; error?: string }>((resolve) => {
+      channel.port1.onmessage = (event) => resolve(event.data);
+    });
+    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(
+      { type: 'upload/enqueue', items },
+      [channel.port2],
+    );
+    return answer;
+  }, options);
+  expect(reply.error).toBeUndefined();
+  return reply.uploadIds ?? [];
+}
+
+/** Current views as the worker reports them (also resumes unfinished uploads: it is the page's hello). */
+export async function uploadViews(page: Page): Promise<UploadView[]> {
+  const reply = await askWorker<{ uploads?: UploadView[] }>(page, { type: 'upload/hello' });
+  return reply.uploads ?? [];
+}
+
+/** The list item the upload-queue component renders for an upload. */
+export function uploadItem(page: Page, fileName: string) {
+  return page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: fileName });
+}

@@ -1,0 +1,337 @@
+// A small OSS REST client on fetch and the project's one V4 signer, safe in pages and service
+// workers. Every request is signed when it is sent, with the credentials current at that moment,
+// and a part's body is the Blob slice itself: nothing here reads file bytes into memory.
+
+import type { CredentialsProvider } from '../credentials/credentials-provider.ts';
+import type { TemporaryCredentials } from '../credentials/temporary-credentials.ts';
+import { toBase64, utf8 } from '../oss/bytes.ts';
+import { md5Base64 } from '../oss/etag.ts';
+import type { QueryPairs } from '../oss/request.ts';
+import { signRequestV4 } from '../oss/sign-v4.ts';
+import { buildXml, parseXml, type XmlElement, type XmlNode } from '../oss/xml.ts';
+import type { UploadCallback } from '../protocol/upload-options.ts';
+import { errorFromResponse, OssNetworkError, OssRequestError } from './errors.ts';
+import { objectUrl } from './object-url.ts';
+
+export interface OssClientOptions {
+  credentials: CredentialsProvider;
+  fetch?: typeof fetch;
+  /** Signing clock in ms; the engine passes one corrected for the server's clock (RequestTimeTooSkewed). */
+  now?: () => number;
+}
+
+export interface UploadedPart {
+  etag: string;
+  /** x-oss-hash-crc64ecma as sent (decimal), or undefined when CORS hides it. */
+  crc64?: string;
+  requestId: string;
+}
+
+export interface ListedPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+  crc64?: string;
+}
+
+export interface ListedUpload {
+  key: string;
+  uploadId: string;
+  initiated: string;
+}
+
+export interface StoredObject {
+  etag: string;
+  crc64?: string;
+  requestId: string;
+  /** Set when the request carried a callback: the app server's body, or OSS's reason on 203. */
+  callback?: { ok: boolean; body: string };
+}
+
+export interface ObjectHead {
+  etag: string;
+  size: number;
+  crc64?: string;
+}
+
+type Headers = Record<string, string>;
+
+interface SendRequest {
+  operation: string;
+  method: string;
+  key: string;
+  query?: QueryPairs;
+  headers?: Headers;
+  body?: Blob | string;
+  signal?: AbortSignal;
+  ok: readonly number[];
+}
+
+const LIST_PAGE = 1000;
+
+/** x-oss-callback / x-oss-callback-var headers (oss-api.md §5), built as ali-oss builds them. */
+export function callbackHeaders(callback: UploadCallback | undefined): Headers {
+  if (!callback) return {};
+  const encode = (value: unknown) => toBase64(utf8(JSON.stringify(value)));
+  const headers: Headers = {
+    'x-oss-callback': encode({
+      callbackUrl: encodeURI(callback.url),
+      callbackBody: callback.body,
+      ...(callback.host ? { callbackHost: callback.host } : {}),
+      ...(callback.contentType ? { callbackBodyType: callback.contentType } : {}),
+    }),
+  };
+  const vars = Object.entries(callback.customValue ?? {});
+  if (vars.length > 0) {
+    headers['x-oss-callback-var'] = encode(Object.fromEntries(vars.map(([k, v]) => [`x:${k}`, String(v)])));
+  }
+  return headers;
+}
+
+const text = (node: XmlNode | undefined): string => (typeof node === 'string' ? node : '');
+
+export function createOssClient(options: OssClientOptions) {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const now = options.now ?? Date.now;
+
+  async function send(
+    request: SendRequest,
+  ): Promise<{ response: Response; credentials: TemporaryCredentials }> {
+    const credentials = await options.credentials.get();
+    const headers = request.headers ?? {};
+    const signed = await signRequestV4(
+      { method: request.method, bucket: credentials.bucket, key: request.key, query: request.query, headers },
+      credentials,
+      { region: credentials.region, now: new Date(now()) },
+    );
+    const url = objectUrl(credentials.endpoint, credentials.bucket, request.key, request.query);
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: request.method,
+        headers: { ...headers, ...signed },
+        body: request.body,
+        signal: request.signal,
+        cache: 'no-store',
+      });
+    } catch (error) {
+      if ((error as Error)?.name === 'AbortError') throw error;
+      throw new OssNetworkError(
+        `${request.operation} got no answer: ${(error as Error)?.message ?? error}`,
+        error,
+      );
+    }
+    if (!request.ok.includes(response.status)) {
+      throw await errorFromResponse(response, request.operation, credentials);
+    }
+    return { response, credentials };
+  }
+
+  function requestId(response: Response): string {
+    return response.headers.get('x-oss-request-id') ?? '';
+  }
+
+  /** The ETag header or a loud error: without it Complete is impossible (the bucket's CORS hides it). */
+  function requireEtag(response: Response, operation: string): string {
+    const etag = response.headers.get('etag');
+    if (etag) return etag;
+    throw new OssRequestError(
+      response.status,
+      'ETagNotExposed',
+      `${operation} succeeded but the browser cannot read the ETag header. Add ETag and ` +
+        'x-oss-hash-crc64ecma to ExposeHeader in the bucket CORS rule, then retry.',
+      requestId(response),
+      '',
+    );
+  }
+
+  async function storedObject(response: Response, operation: string, withCallback: boolean) {
+    const result: StoredObject = {
+      etag: requireEtag(response, operation),
+      crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
+      requestId: requestId(response),
+    };
+    if (response.status === 203) {
+      // CallbackFailed: the object IS stored; only the app server's notification failed.
+      const error = await errorFromResponse(response, operation);
+      result.callback = { ok: false, body: error.message };
+    } else if (withCallback) {
+      result.callback = { ok: true, body: await response.text() };
+    }
+    return result;
+  }
+
+  return {
+    async initiateMultipartUpload(key: string, headers: Headers): Promise<string> {
+      const { response } = await send({
+        operation: 'InitiateMultipartUpload',
+        method: 'POST',
+        key,
+        query: [['uploads', '']],
+        headers,
+        ok: [200],
+      });
+      const doc = parseXml(await response.text()).InitiateMultipartUploadResult as XmlElement | undefined;
+      const uploadId = text(doc?.UploadId);
+      if (!uploadId) throw new Error('InitiateMultipartUpload answered without an UploadId');
+      return uploadId;
+    },
+
+    async uploadPart(
+      key: string,
+      uploadId: string,
+      partNumber: number,
+      body: Blob,
+      signal?: AbortSignal,
+    ): Promise<UploadedPart> {
+      const operation = `UploadPart ${partNumber}`;
+      const { response } = await send({
+        operation,
+        method: 'PUT',
+        key,
+        query: [
+          ['partNumber', String(partNumber)],
+          ['uploadId', uploadId],
+        ],
+        body,
+        signal,
+        ok: [200],
+      });
+      return {
+        etag: requireEtag(response, operation),
+        crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
+        requestId: requestId(response),
+      };
+    },
+
+    /** Parts must be in ascending order (OSS answers InvalidPartOrder otherwise). */
+    async completeMultipartUpload(
+      key: string,
+      uploadId: string,
+      parts: readonly { partNumber: number; etag: string }[],
+      headers: Headers = {},
+    ): Promise<StoredObject> {
+      const body = buildXml('CompleteMultipartUpload', {
+        Part: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
+      });
+      const { response } = await send({
+        operation: 'CompleteMultipartUpload',
+        method: 'POST',
+        key,
+        query: [['uploadId', uploadId]],
+        headers: { ...headers, 'Content-Type': 'application/xml', 'Content-MD5': await md5Base64(body) },
+        body,
+        ok: [200, 203],
+      });
+      return storedObject(response, 'CompleteMultipartUpload', 'x-oss-callback' in headers);
+    },
+
+    async putObject(key: string, body: Blob, headers: Headers, signal?: AbortSignal): Promise<StoredObject> {
+      const { response } = await send({
+        operation: 'PutObject',
+        method: 'PUT',
+        key,
+        headers,
+        body,
+        signal,
+        ok: [200, 203],
+      });
+      return storedObject(response, 'PutObject', 'x-oss-callback' in headers);
+    },
+
+    /** Every part, following IsTruncated across pages. */
+    async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
+      const parts: ListedPart[] = [];
+      let marker = '0';
+      for (;;) {
+        const { response } = await send({
+          operation: 'ListParts',
+          method: 'GET',
+          key,
+          query: [
+            ['max-parts', String(LIST_PAGE)],
+            ['part-number-marker', marker],
+            ['uploadId', uploadId],
+          ],
+          ok: [200],
+        });
+        const doc = parseXml(await response.text(), { arrays: ['Part'] }).ListPartsResult as XmlElement;
+        for (const node of (doc.Part ?? []) as XmlElement[]) {
+          const crc = text(node.HashCrc64ecma);
+          parts.push({
+            partNumber: Number(text(node.PartNumber)),
+            etag: text(node.ETag),
+            size: Number(text(node.Size)),
+            crc64: crc === '' ? undefined : crc,
+          });
+        }
+        if (text(doc.IsTruncated) !== 'true') return parts;
+        const next = text(doc.NextPartNumberMarker);
+        if (next === '' || next === marker) return parts;
+        marker = next;
+      }
+    },
+
+    /** Every multipart upload under a prefix, following IsTruncated across pages. */
+    async listUploads(prefix = ''): Promise<ListedUpload[]> {
+      const uploads: ListedUpload[] = [];
+      let keyMarker = '';
+      let uploadIdMarker = '';
+      for (;;) {
+        const { response } = await send({
+          operation: 'ListMultipartUploads',
+          method: 'GET',
+          key: '',
+          query: [
+            ['uploads', ''],
+            ['prefix', prefix],
+            ['max-uploads', String(LIST_PAGE)],
+            ['key-marker', keyMarker],
+            ['upload-id-marker', uploadIdMarker],
+          ],
+          ok: [200],
+        });
+        const doc = parseXml(await response.text(), { arrays: ['Upload'] })
+          .ListMultipartUploadsResult as XmlElement;
+        for (const node of (doc.Upload ?? []) as XmlElement[]) {
+          uploads.push({
+            key: text(node.Key),
+            uploadId: text(node.UploadId),
+            initiated: text(node.Initiated),
+          });
+        }
+        if (text(doc.IsTruncated) !== 'true') return uploads;
+        keyMarker = text(doc.NextKeyMarker);
+        uploadIdMarker = text(doc.NextUploadIdMarker);
+        if (keyMarker === '') return uploads;
+      }
+    },
+
+    async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+      await send({
+        operation: 'AbortMultipartUpload',
+        method: 'DELETE',
+        key,
+        query: [['uploadId', uploadId]],
+        ok: [204],
+      });
+    },
+
+    /** The object's ETag, size and CRC, or undefined when there is no such object. */
+    async headObject(key: string): Promise<ObjectHead | undefined> {
+      try {
+        const { response } = await send({ operation: 'HeadObject', method: 'HEAD', key, ok: [200] });
+        return {
+          etag: response.headers.get('etag') ?? '',
+          size: Number(response.headers.get('content-length') ?? Number.NaN),
+          crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
+        };
+      } catch (error) {
+        if (error instanceof OssRequestError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+export type OssClient = ReturnType<typeof createOssClient>;

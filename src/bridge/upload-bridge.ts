@@ -1,0 +1,90 @@
+// The page's one bridge to the upload engine in the service worker: hand files over, send
+// commands, and hear how every upload stands. Files are posted as File objects; structured clone
+// keeps them disk-backed, so nothing here reads file bytes.
+
+import {
+  UPLOAD_CHANNEL,
+  type UploadCommand,
+  type UploadReply,
+  type UploadRequest,
+  type UploadSnapshotMessage,
+  type UploadView,
+} from '../../lib/protocol/messages.ts';
+import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
+
+export type UploadListener = (uploads: UploadView[]) => void;
+
+/** How long a page waits for the worker to answer before saying so. */
+const REPLY_TIMEOUT_MS = 30_000;
+
+async function send(request: UploadRequest): Promise<UploadReply & { ok: true }> {
+  const registration = await navigator.serviceWorker.ready;
+  const worker = navigator.serviceWorker.controller ?? registration.active;
+  if (!worker) throw new Error('The upload service worker is not running; reload the page.');
+  const channel = new MessageChannel();
+  const reply = new Promise<UploadReply>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('The upload service worker did not answer; reload the page.')),
+      REPLY_TIMEOUT_MS,
+    );
+    channel.port1.onmessage = (event: MessageEvent<UploadReply>) => {
+      clearTimeout(timer);
+      resolve(event.data);
+    };
+  });
+  worker.postMessage(request, [channel.port2]);
+  const answer = await reply;
+  channel.port1.close();
+  if (!answer.ok) throw new Error(answer.error);
+  return answer;
+}
+
+let persistAsked = false;
+
+/** Queues files; each gets its own options (key, headers…). Resolves with the new upload ids. */
+export async function enqueue(items: { file: File; options: UploadOptions }[]): Promise<string[]> {
+  if (!persistAsked && navigator.storage?.persist) {
+    // Stored files must not be evicted under storage pressure; only a page may ask (Window-only API).
+    persistAsked = true;
+    await navigator.storage.persist().catch(() => false);
+  }
+  return (await send({ type: 'upload/enqueue', items })).uploadIds ?? [];
+}
+
+export async function command(uploadId: string, name: UploadCommand): Promise<void> {
+  await send({ type: 'upload/command', uploadId, command: name });
+}
+
+/** Gives the engine the file again after "select this file again"; it must be the same file. */
+export async function reselect(uploadId: string, file: File): Promise<void> {
+  await send({ type: 'upload/reselect', uploadId, file });
+}
+
+/** Engine settings (tests shorten the sync-event budget with it). */
+export async function configure(settings: { syncBudgetMs?: number }): Promise<void> {
+  await send({ type: 'upload/configure', ...settings });
+}
+
+/**
+ * Calls `listener` with every snapshot the worker broadcasts, starting with the current one. Saying
+ * hello also resumes unfinished uploads, which is how they restart after a browser restart.
+ * Returns the unsubscribe function.
+ */
+export function subscribe(listener: UploadListener): () => void {
+  const channel = new BroadcastChannel(UPLOAD_CHANNEL);
+  let latestBroadcast = 0;
+  channel.onmessage = (event: MessageEvent<UploadSnapshotMessage>) => {
+    if (event.data?.type !== 'upload/snapshot') return;
+    latestBroadcast++;
+    listener(event.data.uploads);
+  };
+  const before = latestBroadcast;
+  send({ type: 'upload/hello' }).then(
+    (reply) => {
+      // A broadcast that arrived meanwhile is at least as new as the hello answer.
+      if (latestBroadcast === before && reply.uploads) listener(reply.uploads);
+    },
+    (error: unknown) => console.warn('[skylift] upload worker unavailable', error),
+  );
+  return () => channel.close();
+}

@@ -1,0 +1,71 @@
+// Drives the engine from Background Sync through workbox-background-sync's Queue, used only for its
+// sync-event handling and its no-SyncManager fallback (run on worker start): no request, and so no
+// part body, ever enters the Queue's own store.
+//
+// A sync event works within a time budget (the engine stops starting parts when it is spent). If
+// work remains, a new sync is registered while a window is open (it fires at once, or when the
+// network returns); with no window open the event fails, so Chromium retries it later.
+
+import { Queue } from 'workbox-background-sync';
+import type { UploadEngine } from './engine.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+export const SYNC_QUEUE_NAME = 'skylift-uploads';
+
+export interface SyncDriverOptions {
+  engine: () => Promise<UploadEngine>;
+  budgetMs: () => Promise<number>;
+}
+
+export interface SyncDriver {
+  /** Asks for a run: a sync registration, or a direct run where SyncManager is missing. */
+  requestRun(): void;
+  /** Settles when a direct run (no SyncManager) started by requestRun is over; for waitUntil. */
+  idle(): Promise<void>;
+}
+
+export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
+  const hasSync = 'sync' in self.registration;
+  let directRun: Promise<void> = Promise.resolve();
+
+  const runOnce = async () => {
+    const engine = await options.engine();
+    const result = await engine.run({ budgetMs: await options.budgetMs() });
+    return result.workRemains;
+  };
+
+  const queue = new Queue(SYNC_QUEUE_NAME, {
+    onSync: async () => {
+      if (!hasSync) {
+        // Worker start without SyncManager: resume whatever is unfinished.
+        directRun = directRun.then(() => runOnce().then(() => undefined));
+        return directRun;
+      }
+      if (!(await runOnce())) return;
+      const windows = await self.clients.matchAll({ type: 'window' });
+      if (windows.length > 0) {
+        await queue.registerSync();
+        return;
+      }
+      throw new Error('Uploads remain after this sync event; the browser will retry it');
+    },
+  });
+
+  return {
+    requestRun() {
+      if (hasSync) {
+        void queue.registerSync();
+        return;
+      }
+      directRun = directRun.then(async () => {
+        while (await runOnce()) {
+          // Without SyncManager nothing else wakes us while this page is open: keep going,
+          // but give a waiting-for-network upload a moment rather than spinning.
+          await new Promise((resolve) => setTimeout(resolve, 5_000));
+        }
+      });
+    },
+    idle: () => directRun.catch(() => undefined),
+  };
+}

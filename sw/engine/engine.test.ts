@@ -1,0 +1,373 @@
+// The engine in Node against the real emulator over HTTP, with fake-indexeddb for storage.
+import 'fake-indexeddb/auto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
+import { signRequestV4 } from '../../lib/oss/sign-v4.ts';
+import { objectUrl } from '../../lib/oss-client/object-url.ts';
+import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
+import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
+import type { ObjectRecord } from '../../server/emulator/persistence/records.ts';
+import type { OperationName } from '../../server/emulator/routing/operations.ts';
+import { type RunningEmulator, startEmulator } from '../../server/emulator/server.ts';
+import { openUploadDb, UploadStore } from '../store/upload-store.ts';
+import { UploadEngine } from './engine.ts';
+import { KiB, MiB } from './part-plan.ts';
+
+const BUCKET = 'engine-test';
+type Fault = (op: OperationName, req: IncomingMessage, res: ServerResponse) => Promise<'handled' | undefined>;
+
+let emulator: RunningEmulator;
+let dataDir: string;
+let fault: Fault | undefined;
+const stored = new Map<string, ObjectRecord>();
+
+const credentials = (): TemporaryCredentials => ({
+  accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+  accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+  securityToken: '',
+  expiration: new Date(Date.now() + 3_600_000).toISOString(),
+  region: EMULATOR_DEFAULTS.region,
+  bucket: BUCKET,
+  endpoint: emulator.url,
+  prefix: '',
+});
+const provider: CredentialsProvider = { get: async () => credentials(), invalidate: () => undefined };
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'skylift-engine-'));
+  emulator = await startEmulator({
+    port: 0,
+    dataDir,
+    createBuckets: [BUCKET],
+    faultInjector: (op, req, res) => fault?.(op, req, res) ?? Promise.resolve(undefined),
+    onObjectStored: async (event) => {
+      stored.set(event.key, event.object);
+      return undefined;
+    },
+  });
+});
+afterAll(async () => {
+  await emulator.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+let dbCount = 0;
+let store: UploadStore;
+/** Every UploadPart answer the engine saw: `${uploadId}/${partNumber}:${status}`. */
+let partAnswers: string[];
+let fetchImpl: typeof fetch;
+
+beforeEach(async () => {
+  fault = undefined;
+  partAnswers = [];
+  store = new UploadStore(await openUploadDb(`engine-test-${++dbCount}`));
+  fetchImpl = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = new URL(String(input));
+    const part = url.searchParams.get('partNumber');
+    if (part) partAnswers.push(`${url.searchParams.get('uploadId')}/${part}:${response.status}`);
+    return response;
+  };
+});
+const engines: UploadEngine[] = [];
+afterEach(() => {
+  for (const e of engines.splice(0)) e.dispose();
+  store.db.close();
+});
+
+function engine(overrides: Partial<ConstructorParameters<typeof UploadEngine>[0]> = {}) {
+  const e = new UploadEngine({
+    store,
+    credentials: provider,
+    fetch: (input, init) => fetchImpl(input, init),
+    policy: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
+    ...overrides,
+  });
+  engines.push(e);
+  return e;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function randomFile(size: number, name = `f-${size}.bin`): { file: File; bytes: Uint8Array<ArrayBuffer> } {
+  const bytes = new Uint8Array(randomBytes(size));
+  return { file: new File([bytes], name, { lastModified: 1_700_000_000_000 }), bytes };
+}
+
+async function getObject(key: string): Promise<Response> {
+  const creds = credentials();
+  const headers = await signRequestV4({ method: 'GET', bucket: BUCKET, key }, creds, {
+    region: creds.region,
+    now: new Date(),
+  });
+  return fetch(objectUrl(creds.endpoint, BUCKET, key), { headers });
+}
+
+async function objectHash(key: string): Promise<string> {
+  const response = await getObject(key);
+  expect(response.status).toBe(200);
+  return sha256(new Uint8Array(await response.arrayBuffer()));
+}
+
+const partCounts = () => {
+  const ok = new Map<string, number>();
+  for (const a of partAnswers.filter((x) => x.endsWith(':200'))) ok.set(a, (ok.get(a) ?? 0) + 1);
+  return ok;
+};
+
+describe('UploadEngine against the emulator', () => {
+  it('uploads 0 B, 150 KB and multipart files; objects hash like their sources and carry their settings', async () => {
+    const e = engine();
+    const files = [randomFile(0), randomFile(150 * KiB), randomFile(2 * MiB + 123)];
+    const options = (key: string): UploadOptions => ({
+      key,
+      partSize: 512 * KiB,
+      headers: {
+        'Cache-Control': 'no-cache',
+        'Content-Disposition': 'attachment; filename="x.bin"',
+        'x-oss-storage-class': 'IA',
+        'x-oss-tagging': 'project=skylift&stage=test',
+        'x-oss-forbid-overwrite': 'true',
+      },
+      meta: { owner: 'alice' },
+      mime: 'application/x-test',
+    });
+    const ids = await e.enqueue(files.map(({ file }, i) => ({ file, options: options(`t1/file-${i}.bin`) })));
+    const result = await e.run();
+    expect(result.workRemains).toBe(false);
+    for (const [i, { bytes }] of files.entries()) {
+      const key = `t1/file-${i}.bin`;
+      expect(await objectHash(key)).toBe(sha256(bytes));
+      expect(stored.get(key)?.metadata).toMatchObject({
+        contentType: 'application/x-test',
+        cacheControl: 'no-cache',
+        contentDisposition: 'attachment; filename="x.bin"',
+        tagging: 'project=skylift&stage=test',
+        storageClass: 'IA',
+        userMeta: [['owner', 'alice']],
+      });
+    }
+    const views = await e.views();
+    expect(views.map((v) => v.state)).toEqual(['done', 'done', 'done']);
+    expect(new Set(views.map((v) => v.id))).toEqual(new Set(ids));
+    // Done uploads keep a history record only: no file, no parts.
+    expect(await store.list()).toEqual([]);
+    expect(await store.db.count('files')).toBe(0);
+    expect(await store.db.count('parts')).toBe(0);
+    // 150 KB is one part, 2 MiB + 123 in 512 KiB parts is five: each acknowledged exactly once.
+    expect([...partCounts().values()]).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('survives 503s and connections reset mid-body without sending an acknowledged part twice', async () => {
+    const seen = new Map<string, number>();
+    fault = async (op, req, res) => {
+      if (op !== 'UploadPart') return undefined;
+      const part = new URL(req.url ?? '', 'http://x').searchParams.get('partNumber') ?? '';
+      const n = (seen.get(part) ?? 0) + 1;
+      seen.set(part, n);
+      if (n === 1 && Number(part) % 3 === 0) {
+        // Read a little of the body, then cut the connection.
+        await new Promise((resolve) => req.once('data', resolve));
+        req.socket.destroy();
+        return 'handled';
+      }
+      if (n <= 2 && Number(part) % 2 === 0) {
+        res.writeHead(503, { 'Content-Type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ServiceUnavailable</Code><Message>busy</Message><RequestId>X</RequestId></Error>',
+        );
+        return 'handled';
+      }
+      return undefined;
+    };
+    const e = engine();
+    const { file, bytes } = randomFile(3 * MiB);
+    await e.enqueue([{ file, options: { key: 't2/faulty.bin', partSize: 256 * KiB, parallel: 4 } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('t2/faulty.bin')).toBe(sha256(bytes));
+    const counts = partCounts();
+    expect(counts.size).toBe(12);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(partAnswers.some((a) => a.endsWith(':503'))).toBe(true);
+  });
+
+  it('stops starting parts when the budget is spent and finishes in a later run', async () => {
+    fault = async (op) => {
+      if (op === 'UploadPart') await new Promise((r) => setTimeout(r, 60));
+      return undefined;
+    };
+    const e = engine();
+    const { file, bytes } = randomFile(2 * MiB);
+    await e.enqueue([{ file, options: { key: 't3/budget.bin', partSize: 128 * KiB, parallel: 2 } }]);
+    const first = await e.run({ budgetMs: 150 });
+    expect(first.workRemains).toBe(true);
+    const [upload] = await store.list();
+    expect(upload?.state).toBe('uploading');
+    expect(upload!.partsDone).toBeGreaterThan(0);
+    expect(upload!.partsDone).toBeLessThan(16);
+    let runs = 1;
+    while ((await e.run({ budgetMs: 150 })).workRemains) runs++;
+    expect(runs).toBeGreaterThan(1);
+    expect(await objectHash('t3/budget.bin')).toBe(sha256(bytes));
+    expect([...partCounts().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('reconciles with ListParts on wake: adopts a part OSS has but the records missed, re-sends one OSS lost', async () => {
+    const { file, bytes } = randomFile(1 * MiB);
+    const e1 = engine();
+    const [id] = await e1.enqueue([
+      { file, options: { key: 't4/reconcile.bin', partSize: 256 * KiB, parallel: 1 } },
+    ]);
+    const stopAfter = 2;
+    let sent = 0;
+    const real = fetchImpl;
+    fetchImpl = async (input, init) => {
+      if (new URL(String(input)).searchParams.has('partNumber') && ++sent > stopAfter) {
+        // The worker "dies" with part 3 in flight: OSS receives it, we never see the answer.
+        await real(input, init);
+        throw new TypeError('Failed to fetch');
+      }
+      return real(input, init);
+    };
+    await e1.run({ budgetMs: 60_000 }).catch(() => undefined);
+    fetchImpl = real;
+    // Pretend part 3 was still marked sending (worker stopped between OSS's answer and our write),
+    // and that part 1's record claims done although OSS has another ETag for it.
+    const parts = await store.parts(id!);
+    await store.saveParts(
+      id!,
+      [
+        { ...parts[2]!, state: 'sending', attempts: 1, nextTryAt: 0 },
+        { ...parts[0]!, state: 'done', etag: '"00000000000000000000000000000000"', crc64: '1' },
+      ],
+      { state: 'uploading', problem: undefined },
+    );
+    partAnswers = [];
+    const e2 = engine();
+    expect((await e2.run()).workRemains).toBe(false);
+    expect(await objectHash('t4/reconcile.bin')).toBe(sha256(bytes));
+    const resent = [...partCounts().keys()].map((k) => Number(k.split(/[/:]/)[1])).sort();
+    expect(resent).not.toContain(3); // adopted from ListParts after checking its CRC
+    expect(resent).toContain(1); // its record disagreed with OSS, so it was sent again
+  });
+
+  it('corrects a skewed clock from the server time', async () => {
+    const e = engine({ now: () => Date.now() + 3_600_000 });
+    const { file, bytes } = randomFile(300 * KiB);
+    await e.enqueue([{ file, options: { key: 't5/skew.bin', partSize: 128 * KiB } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('t5/skew.bin')).toBe(sha256(bytes));
+    expect(Math.abs(e.clock.offset + 3_600_000)).toBeLessThan(5_000);
+  });
+
+  it('stops with a clear message when the upload was aborted elsewhere', async () => {
+    const e = engine();
+    const { file } = randomFile(1 * MiB);
+    const [id] = await e.enqueue([
+      { file, options: { key: 't6/gone.bin', partSize: 256 * KiB, parallel: 1 } },
+    ]);
+    fault = async (op) => {
+      if (op === 'UploadPart') {
+        const upload = await store.get(id!);
+        fault = undefined;
+        await e.client.abortMultipartUpload('t6/gone.bin', upload!.uploadId!);
+      }
+      return undefined;
+    };
+    await e.run();
+    const [view] = await e.views();
+    expect(view?.state).toBe('failed');
+    expect(view?.problem?.code).toBe('NoSuchUpload');
+    expect(view?.problem?.message).toMatch(/aborted or completed elsewhere/);
+  });
+
+  it('refuses to overwrite when forbid-overwrite is set, saying what to do', async () => {
+    const e = engine();
+    const first = randomFile(200 * KiB);
+    await e.enqueue([{ file: first.file, options: { key: 't7/exists.bin' } }]);
+    await e.run();
+    const second = randomFile(200 * KiB);
+    await e.enqueue([
+      { file: second.file, options: { key: 't7/exists.bin', headers: { 'x-oss-forbid-overwrite': 'true' } } },
+    ]);
+    await e.run();
+    const failed = (await e.views()).find((v) => v.state === 'failed');
+    expect(failed?.problem?.code).toBe('FileAlreadyExists');
+    expect(failed?.problem?.message).toMatch(/already exists.*Choose another key/);
+    expect(await objectHash('t7/exists.bin')).toBe(sha256(first.bytes));
+  });
+
+  it('asks for the file again when the stored copy is unusable, and continues with the same file', async () => {
+    const e = engine();
+    const { file, bytes } = randomFile(600 * KiB, 'movie.bin');
+    const [id] = await e.enqueue([{ file, options: { key: 't8/reselect.bin', partSize: 200 * KiB } }]);
+    await store.db.put('files', new Blob([bytes.subarray(0, 10)]), id!);
+    await e.run();
+    expect((await e.views())[0]).toMatchObject({ state: 'needs-file', problem: { code: 'FileNotReadable' } });
+    const other = new File([bytes], 'movie.bin', { lastModified: file.lastModified + 1 });
+    await expect(e.reselect(id!, other)).rejects.toThrow(/not the same file/);
+    await e.reselect(id!, file);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('t8/reselect.bin')).toBe(sha256(bytes));
+  });
+
+  it('waits for the network when offline and finishes once it is back', async () => {
+    let online = false;
+    const real = fetchImpl;
+    fetchImpl = async (input, init) => {
+      if (!online) throw new TypeError('Failed to fetch');
+      return real(input, init);
+    };
+    const e = engine({ online: () => online });
+    const { file, bytes } = randomFile(500 * KiB);
+    await e.enqueue([{ file, options: { key: 't9/offline.bin', partSize: 100 * KiB } }]);
+    const offline = await e.run();
+    expect(offline).toEqual({ workRemains: true, waitingForNetwork: true });
+    expect((await e.views())[0]?.state).toBe('waiting-for-network');
+    online = true;
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('t9/offline.bin')).toBe(sha256(bytes));
+  });
+
+  it('pauses, resumes and aborts on command', async () => {
+    fault = async (op) => {
+      if (op === 'UploadPart') await new Promise((r) => setTimeout(r, 30));
+      return undefined;
+    };
+    const e = engine();
+    const a = randomFile(1 * MiB);
+    const b = randomFile(1 * MiB);
+    const [idA, idB] = await e.enqueue([
+      { file: a.file, options: { key: 't10/a.bin', partSize: 128 * KiB, parallel: 1 } },
+      { file: b.file, options: { key: 't10/b.bin', partSize: 128 * KiB, parallel: 1 } },
+    ]);
+    const running = e.run();
+    await new Promise((r) => setTimeout(r, 100));
+    await e.command(idA!, 'pause');
+    await e.command(idB!, 'abort');
+    await running;
+    const paused = await store.get(idA!);
+    expect(paused?.state).toBe('paused');
+    expect(paused!.partsDone).toBeLessThan(8);
+    expect((await e.views()).find((v) => v.id === idB)?.state).toBe('aborted');
+    await e.command(idA!, 'resume');
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('t10/a.bin')).toBe(sha256(a.bytes));
+    expect((await getObject('t10/b.bin')).status).toBe(404);
+  });
+
+  it('refuses a batch that does not fit in storage', async () => {
+    const e = engine({ storage: { estimate: async () => ({ quota: 60 * MiB, usage: 9 * MiB }) } });
+    const { file } = randomFile(2 * MiB);
+    await expect(e.enqueue([{ file, options: { key: 't11/big.bin' } }])).rejects.toThrow(
+      /Not enough storage/,
+    );
+    expect(await store.list()).toEqual([]);
+  });
+});

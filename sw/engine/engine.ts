@@ -1,0 +1,344 @@
+// The upload engine: every upload the worker owns, from the page's hand-over to the object being
+// complete in OSS. It decides what runs when (time budget, one run at a time, one sender per upload)
+// and carries out pause/resume/abort/retry; upload-runner.ts does one upload's work.
+
+import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client.ts';
+import {
+  ACTIVE_STATES,
+  type EnqueueItem,
+  type UploadCommand,
+  type UploadSnapshotMessage,
+  type UploadView,
+} from '../../lib/protocol/messages.ts';
+import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
+import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { UploadStore } from '../store/upload-store.ts';
+import { SkewClock } from './clock.ts';
+import { historyView, LiveProgress } from './live-progress.ts';
+import { clampParallel, plannedParts, planParts } from './part-plan.ts';
+import { ProgressBroadcaster } from './progress-broadcaster.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { memoryLocks, type UploadLocks } from './upload-locks.ts';
+import { type RunOutcome, runUpload } from './upload-runner.ts';
+import { abortableSleep } from './with-retries.ts';
+
+/** A sync event may last 3 minutes in Chromium; stop starting parts well before. */
+export const DEFAULT_BUDGET_MS = 150_000;
+/** Room left on the device after queueing, so the browser does not start evicting. */
+const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
+
+export interface EngineDeps {
+  store: UploadStore;
+  credentials: CredentialsProvider;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  online?: () => boolean;
+  locks?: UploadLocks;
+  /** navigator.storage in the worker; undefined skips the space check. */
+  storage?: Pick<StorageManager, 'estimate'>;
+  policy?: RetryPolicy;
+  /** Where snapshots go (a BroadcastChannel in the worker). */
+  post?: (message: UploadSnapshotMessage) => void;
+  /** Asks for a run soon (registers a Background Sync, or runs directly where there is none). */
+  requestRun?: () => void;
+  newId?: () => string;
+}
+
+export interface RunResult {
+  /** Uploads that still have work: the caller should arrange another run. */
+  workRemains: boolean;
+  /** Some upload waits for the network. */
+  waitingForNetwork: boolean;
+}
+
+/** A refusal the user can act on (not enough space, wrong file, bad options). */
+export class EnqueueError extends Error {
+  override name = 'EnqueueError';
+}
+
+export class UploadEngine {
+  readonly client: OssClient;
+  readonly clock: SkewClock;
+  private readonly live: LiveProgress;
+  private readonly broadcaster: ProgressBroadcaster;
+  private readonly locks: UploadLocks;
+  private readonly now: () => number;
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly runs = new Map<string, Promise<RunOutcome | undefined>>();
+  private current: Promise<RunResult> | undefined;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.now = deps.now ?? Date.now;
+    this.clock = new SkewClock(this.now);
+    this.client = createOssClient({ credentials: deps.credentials, fetch: deps.fetch, now: this.clock.now });
+    this.live = new LiveProgress(this.now);
+    this.locks = deps.locks ?? memoryLocks();
+    this.broadcaster = new ProgressBroadcaster(
+      () => this.views(),
+      (message) => deps.post?.(message),
+      this.now,
+    );
+  }
+
+  changed(): void {
+    this.broadcaster.changed();
+  }
+
+  /** Every upload, unfinished ones first, then the history (newest first). */
+  async views(): Promise<UploadView[]> {
+    const [uploads, history] = await Promise.all([this.deps.store.list(), this.deps.store.history()]);
+    return [...uploads.map((u) => this.live.view(u)), ...history.reverse().map(historyView)];
+  }
+
+  /** Stores each file once with its plan, then asks for a run. Refuses the whole batch if it cannot fit. */
+  async enqueue(items: readonly EnqueueItem[]): Promise<string[]> {
+    const planned = items.map(({ file, options }) => {
+      const problems = validateUploadOptions(options);
+      if (problems.length > 0) throw new EnqueueError(`${file.name}: ${problems.join(' ')}`);
+      try {
+        return { file, options, plan: planParts(file.size, options.partSize) };
+      } catch (error) {
+        throw new EnqueueError(`${file.name}: ${(error as Error).message}`);
+      }
+    });
+    await this.checkSpace(items.reduce((sum, item) => sum + item.file.size, 0));
+    const ids: string[] = [];
+    for (const { file, options, plan } of planned) {
+      const id = this.deps.newId?.() ?? crypto.randomUUID();
+      const now = this.now();
+      const upload: UploadRecord = {
+        id,
+        key: options.key,
+        fileName: file.name,
+        size: file.size,
+        lastModified: file.lastModified,
+        mime: options.mime || file.type || 'application/octet-stream',
+        options,
+        method: plan.method,
+        partSize: plan.partSize,
+        partCount: plan.partCount,
+        parallel: clampParallel(options.parallel),
+        state: 'queued',
+        bytesConfirmed: 0,
+        partsDone: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const parts: PartRecord[] = plannedParts(file.size, plan).map((p) => ({
+        ...p,
+        uploadId: id,
+        state: 'pending',
+        attempts: 0,
+        nextTryAt: 0,
+      }));
+      await this.deps.store.create(upload, file, parts);
+      ids.push(id);
+    }
+    this.changed();
+    this.deps.requestRun?.();
+    return ids;
+  }
+
+  private async checkSpace(bytes: number): Promise<void> {
+    if (!this.deps.storage || bytes === 0) return;
+    const { quota, usage } = await this.deps.storage.estimate();
+    if (quota === undefined) return;
+    const free = quota - (usage ?? 0);
+    if (bytes + STORAGE_HEADROOM_BYTES > free) {
+      const mb = (n: number) => `${Math.max(0, Math.floor(n / 1_000_000))} MB`;
+      throw new EnqueueError(
+        `Not enough storage to queue ${mb(bytes)}: the browser allows this app ${mb(free)} more. ` +
+          'Free disk space, or queue fewer or smaller files.',
+      );
+    }
+  }
+
+  /**
+   * Works on unfinished uploads, oldest first, until none is left or the budget is spent. Runs never
+   * overlap: a second caller waits for the first, then does what is left within its own budget.
+   */
+  async run({ budgetMs = DEFAULT_BUDGET_MS }: { budgetMs?: number } = {}): Promise<RunResult> {
+    const deadline = this.now() + budgetMs;
+    while (this.current) await this.current.catch(() => undefined);
+    this.current = this.runPass(deadline);
+    try {
+      return await this.current;
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  private async runPass(deadline: number): Promise<RunResult> {
+    const tried = new Set<string>();
+    let waitingForNetwork = false;
+    let blocked = false;
+    for (;;) {
+      const next = (await this.deps.store.listActive()).find((u) => !tried.has(u.id));
+      if (!next || this.now() >= deadline) break;
+      tried.add(next.id);
+      const outcome = await this.runOne(next, deadline);
+      if (outcome === undefined) blocked = true;
+      if (outcome === 'waiting-for-network') waitingForNetwork = true;
+      if (outcome === 'budget-spent') break;
+    }
+    const active = await this.deps.store.listActive();
+    return { workRemains: active.length > 0 || blocked, waitingForNetwork };
+  }
+
+  /** One upload under its lock; undefined when another context holds the lock. */
+  private async runOne(upload: UploadRecord, deadline: number): Promise<RunOutcome | undefined> {
+    const controller = new AbortController();
+    this.controllers.set(upload.id, controller);
+    const run = this.locks
+      .ifAvailable(`skylift-upload:${upload.id}`, async () => {
+        // Re-read under the lock: the previous holder may have moved it on.
+        const fresh = await this.deps.store.get(upload.id);
+        if (!fresh || !ACTIVE_STATES.includes(fresh.state)) return 'interrupted' as const;
+        return runUpload(
+          {
+            store: this.deps.store,
+            client: this.client,
+            live: this.live,
+            now: this.now,
+            changed: () => this.changed(),
+            retry: {
+              policy: this.deps.policy ?? DEFAULT_RETRY_POLICY,
+              clock: this.clock,
+              credentials: this.deps.credentials,
+              online: this.deps.online ?? (() => true),
+              random: this.deps.random ?? Math.random,
+              sleep: this.deps.sleep ?? abortableSleep,
+            },
+          },
+          fresh,
+          { deadline, signal: controller.signal },
+        );
+      })
+      .then((r) => (r.acquired ? r.value : undefined));
+    this.runs.set(upload.id, run);
+    try {
+      return await run;
+    } finally {
+      this.runs.delete(upload.id);
+      this.controllers.delete(upload.id);
+      this.changed();
+    }
+  }
+
+  /** Stops the upload's run, if any, and waits until it has let go. */
+  private async interrupt(id: string): Promise<void> {
+    this.controllers.get(id)?.abort(new DOMException('Stopped by a command', 'AbortError'));
+    await this.runs.get(id)?.catch(() => undefined);
+  }
+
+  async command(id: string, command: UploadCommand): Promise<void> {
+    const upload = await this.deps.store.get(id);
+    if (!upload) throw new EnqueueError('That upload is already finished.');
+    switch (command) {
+      case 'pause':
+        if (!ACTIVE_STATES.includes(upload.state)) return;
+        await this.deps.store.update(id, { state: 'paused' });
+        await this.interrupt(id);
+        break;
+      case 'resume':
+        if (upload.state !== 'paused') return;
+        await this.deps.store.update(id, { state: 'queued' });
+        this.deps.requestRun?.();
+        break;
+      case 'retry':
+        await this.retry(upload);
+        this.deps.requestRun?.();
+        break;
+      case 'abort':
+        await this.abort(upload);
+        break;
+    }
+    this.changed();
+  }
+
+  /** A failed upload starts again where it stood; one whose OSS upload vanished starts from scratch. */
+  private async retry(upload: UploadRecord): Promise<void> {
+    if (upload.state === 'done' || upload.state === 'aborted') return;
+    await this.interrupt(upload.id);
+    const restart = upload.problem?.code === 'NoSuchUpload';
+    const parts = (await this.deps.store.parts(upload.id))
+      .filter((p) => restart || p.state !== 'done')
+      .map(
+        (p): PartRecord => ({
+          ...p,
+          state: 'pending',
+          attempts: 0,
+          nextTryAt: 0,
+          etag: restart ? undefined : p.etag,
+          crc64: restart ? undefined : p.crc64,
+        }),
+      );
+    await this.deps.store.saveParts(upload.id, parts, {
+      state: 'queued',
+      problem: undefined,
+      ...(restart ? { uploadId: undefined } : {}),
+    });
+  }
+
+  private async abort(upload: UploadRecord): Promise<void> {
+    await this.deps.store.update(upload.id, { state: 'aborted' });
+    await this.interrupt(upload.id);
+    let problem: { code: string; message: string } | undefined;
+    if (upload.uploadId) {
+      try {
+        await this.client.abortMultipartUpload(upload.key, upload.uploadId);
+      } catch (error) {
+        if (!(error instanceof OssRequestError && error.code === 'NoSuchUpload')) {
+          problem = {
+            code: 'AbortIncomplete',
+            message: `Aborted here, but OSS could not be told (${(error as Error).message}); a lifecycle rule will remove the parts.`,
+          };
+        }
+      }
+    }
+    await this.deps.store.finish(upload.id, {
+      id: upload.id,
+      key: upload.key,
+      fileName: upload.fileName,
+      size: upload.size,
+      lastModified: upload.lastModified,
+      state: 'aborted',
+      problem,
+      createdAt: upload.createdAt,
+    });
+    this.live.forget(upload.id);
+  }
+
+  /** The user picked the file again after "select this file again": it must be the same file. */
+  async reselect(id: string, file: File): Promise<void> {
+    const upload = await this.deps.store.get(id);
+    if (!upload) throw new EnqueueError('That upload is already finished.');
+    if (
+      file.name !== upload.fileName ||
+      file.size !== upload.size ||
+      file.lastModified !== upload.lastModified
+    ) {
+      throw new EnqueueError(
+        `That is not the same file: expected "${upload.fileName}", ${upload.size} bytes, modified ${new Date(upload.lastModified).toISOString()}.`,
+      );
+    }
+    await this.interrupt(id);
+    await this.deps.store.replaceFile(id, file);
+    this.changed();
+    this.deps.requestRun?.();
+  }
+
+  /** Stops pending broadcasts (tests close the database after this). */
+  dispose(): void {
+    this.broadcaster.stop();
+  }
+
+  /** Sends a snapshot to every page now (a page just opened). */
+  broadcastNow(): Promise<void> {
+    return this.broadcaster.flush();
+  }
+}

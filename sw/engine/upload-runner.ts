@@ -1,0 +1,427 @@
+// One upload's lifecycle, from wherever its records say it stands:
+//   PutObject (small files) | Initiate → reconcile with ListParts → parts in parallel → Complete.
+// Every state change is written before the request it announces, so a worker stopped at any
+// point resumes from the records, and the reconcile step squares them with OSS.
+
+import { crc64Combine } from '../../lib/oss/crc64.ts';
+import { unquoteEtag } from '../../lib/oss/etag.ts';
+import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import type { ListedPart, OssClient, StoredObject } from '../../lib/oss-client/oss-client.ts';
+import { ACTIVE_STATES, type UploadProblem, type UploadResult } from '../../lib/protocol/messages.ts';
+import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { UploadStore } from '../store/upload-store.ts';
+import { crc64OfBlob, md5HexOfBlob } from './blob-checksums.ts';
+import { CrcMismatchError, FileUnreadableError, isAbortError, isFileReadError } from './errors.ts';
+import type { LiveProgress } from './live-progress.ts';
+import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
+import { BudgetSpent, type RetryEnvironment, StopUpload, withRetries } from './with-retries.ts';
+
+/** How a run ended. Only `budget-spent` and `interrupted` leave work for a later run. */
+export type RunOutcome =
+  | 'done'
+  | 'budget-spent'
+  | 'interrupted'
+  | 'waiting-for-network'
+  | 'needs-file'
+  | 'failed';
+
+export interface RunnerContext {
+  store: UploadStore;
+  client: OssClient;
+  live: LiveProgress;
+  /** The retry environment minus what the runner sets per call (key, signal, attempts, hooks). */
+  retry: Omit<RetryEnvironment, 'key' | 'signal' | 'mayStart' | 'firstAttempt' | 'onRetry'>;
+  now: () => number;
+  /** Something changed that pages should see. */
+  changed: () => void;
+}
+
+export interface RunOptions {
+  /** No new part starts after this time (ms); parts already in flight finish. */
+  deadline: number;
+  /** Pause/abort commands cut the run short through this. */
+  signal: AbortSignal;
+}
+
+const sameEtag = (a: string, b: string) => unquoteEtag(a).toUpperCase() === unquoteEtag(b).toUpperCase();
+
+export async function runUpload(
+  ctx: RunnerContext,
+  initial: UploadRecord,
+  options: RunOptions,
+): Promise<RunOutcome> {
+  return new UploadRun(ctx, initial, options).run();
+}
+
+class UploadRun {
+  private upload: UploadRecord;
+  private file: Blob | undefined;
+  /** Coming back from the network wait starts every part's attempt count afresh. */
+  private readonly afterNetworkWait: boolean;
+
+  constructor(
+    private readonly ctx: RunnerContext,
+    initial: UploadRecord,
+    private readonly options: RunOptions,
+  ) {
+    this.upload = initial;
+    this.afterNetworkWait = initial.state === 'waiting-for-network';
+  }
+
+  async run(): Promise<RunOutcome> {
+    try {
+      this.file = await this.readableFile();
+      if (this.upload.method === 'put') return await this.putObject();
+      return await this.multipart();
+    } catch (error) {
+      if (isAbortError(error) || this.options.signal.aborted) return 'interrupted';
+      if (error instanceof BudgetSpent) return 'budget-spent';
+      if (error instanceof StopUpload) return this.stop(error);
+      if (isFileReadError(error)) {
+        return this.stop(
+          new StopUpload({
+            kind: 'needs-file',
+            problem: {
+              code: 'FileNotReadable',
+              message:
+                'The stored copy of this file can no longer be read. Select this file again to continue.',
+            },
+          }),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private retryEnv(extra: Partial<RetryEnvironment> = {}): RetryEnvironment {
+    return { ...this.ctx.retry, key: this.upload.key, signal: this.options.signal, ...extra };
+  }
+
+  private async save(change: Partial<UploadRecord>): Promise<void> {
+    const interrupted = () => new DOMException('Interrupted', 'AbortError');
+    if (this.options.signal.aborted) throw interrupted();
+    // A pause or abort command may have been written meanwhile; the runner never overrides it.
+    let overridden = false;
+    const next = await this.ctx.store.update(this.upload.id, (current) => {
+      overridden = !ACTIVE_STATES.includes(current.state);
+      return overridden ? {} : change;
+    });
+    if (!next || overridden) throw interrupted();
+    this.upload = next;
+    this.ctx.changed();
+  }
+
+  private async stop(stop: StopUpload): Promise<RunOutcome> {
+    const { decision } = stop;
+    const state =
+      decision.kind === 'fatal'
+        ? 'failed'
+        : decision.kind === 'wait-for-network'
+          ? 'waiting-for-network'
+          : 'needs-file';
+    if (!this.options.signal.aborted) await this.save({ state, problem: decision.problem });
+    return state;
+  }
+
+  /** The stored Blob, checked to be the file we planned for and still readable. */
+  private async readableFile(): Promise<Blob> {
+    const file = await this.ctx.store.getFile(this.upload.id);
+    if (!file || file.size !== this.upload.size)
+      throw new FileUnreadableError('The stored file is missing or changed size');
+    // Reading one byte surfaces NotReadableError now rather than in the middle of a part.
+    if (file.size > 0) await file.slice(0, 1).arrayBuffer();
+    return file;
+  }
+
+  // --- small files ---------------------------------------------------------------------------------
+
+  private async putObject(): Promise<RunOutcome> {
+    const file = this.file!;
+    const { options, mime, key } = this.upload;
+    await this.save({ state: 'uploading', problem: undefined });
+    const stored = await withRetries(async () => {
+      this.ctx.live.partStarted(this.upload.id, 1, file.size);
+      try {
+        const [result, crc] = await Promise.all([
+          this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
+          crc64OfBlob(file),
+        ]);
+        if (result.crc64 !== undefined && BigInt(result.crc64) !== crc) {
+          throw new CrcMismatchError(
+            `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
+          );
+        }
+        return result;
+      } finally {
+        this.ctx.live.partEnded(this.upload.id, 1);
+      }
+    }, this.retryEnv());
+    return this.finishDone(stored);
+  }
+
+  // --- multipart -----------------------------------------------------------------------------------
+
+  private async multipart(): Promise<RunOutcome> {
+    const { options, mime, key } = this.upload;
+    if (this.upload.state !== 'completing') await this.save({ state: 'uploading', problem: undefined });
+    if (!this.upload.uploadId) {
+      const uploadId = await withRetries(
+        () => this.ctx.client.initiateMultipartUpload(key, initiateHeaders(options, mime)),
+        this.retryEnv(),
+      );
+      await this.save({ uploadId });
+    } else {
+      const outcome = await this.reconcile();
+      if (outcome) return outcome;
+    }
+    if (this.upload.state !== 'completing') {
+      const outcome = await this.sendParts();
+      if (outcome) return outcome;
+    }
+    return this.complete();
+  }
+
+  /**
+   * Squares the part records with ListParts: a part counts as sent only if OSS lists it with the
+   * exact size and matching ETag (and CRC); a part OSS has but we never recorded (the worker stopped
+   * between OSS's answer and our write) is adopted after checking its checksum against the file.
+   */
+  private async reconcile(): Promise<RunOutcome | undefined> {
+    let listed: ListedPart[];
+    try {
+      listed = await withRetries(
+        () => this.ctx.client.listParts(this.upload.key, this.upload.uploadId!),
+        this.retryEnv(),
+      );
+    } catch (error) {
+      if (this.isNoSuchUpload(error) && this.upload.state === 'completing')
+        return this.adoptCompletedObject();
+      throw error;
+    }
+    const byNumber = new Map(listed.map((p) => [p.partNumber, p]));
+    const parts = await this.ctx.store.parts(this.upload.id);
+    const changed: PartRecord[] = [];
+    for (const part of parts) {
+      const remote = byNumber.get(part.partNumber);
+      const matches = remote !== undefined && remote.size === part.size;
+      if (part.state === 'done') {
+        if (!matches || !sameEtag(remote.etag, part.etag ?? ''))
+          changed.push({ ...part, state: 'pending', etag: undefined, crc64: undefined });
+      } else if (matches && (await this.sliceMatches(part, remote))) {
+        const crc = await crc64OfBlob(this.slice(part));
+        changed.push({
+          ...part,
+          state: 'done',
+          etag: remote.etag,
+          crc64: crc.toString(),
+          nextTryAt: 0,
+          lastError: undefined,
+        });
+      } else if (part.state === 'sending' || (this.afterNetworkWait && part.attempts > 0)) {
+        changed.push({ ...part, state: 'pending', attempts: this.afterNetworkWait ? 0 : part.attempts });
+      }
+    }
+    const back = this.upload.state === 'completing' && changed.some((p) => p.state !== 'done');
+    await this.ctx.store.saveParts(this.upload.id, changed, back ? { state: 'uploading' } : {});
+    this.upload = (await this.ctx.store.get(this.upload.id)) ?? this.upload;
+    this.ctx.changed();
+    return undefined;
+  }
+
+  private async sliceMatches(part: PartRecord, remote: ListedPart): Promise<boolean> {
+    if (remote.crc64 !== undefined) return BigInt(remote.crc64) === (await crc64OfBlob(this.slice(part)));
+    return sameEtag(remote.etag, await md5HexOfBlob(this.slice(part)));
+  }
+
+  private slice(part: PartRecord): Blob {
+    return this.file!.slice(part.offset, part.offset + part.size);
+  }
+
+  /** Sends every part not yet done, `parallel` at a time. Undefined when all are done. */
+  private async sendParts(): Promise<RunOutcome | undefined> {
+    const queue = (await this.ctx.store.parts(this.upload.id)).filter((p) => p.state !== 'done');
+    const inner = new AbortController();
+    const onOuterAbort = () => inner.abort(this.options.signal.reason);
+    this.options.signal.addEventListener('abort', onOuterAbort, { once: true });
+    let stop: StopUpload | undefined;
+    let budgetSpent = false;
+    const worker = async () => {
+      while (!stop && !inner.signal.aborted) {
+        if (this.ctx.now() >= this.options.deadline) {
+          budgetSpent = true;
+          return;
+        }
+        const part = queue.shift();
+        if (!part) return;
+        try {
+          await this.sendPart(part, inner.signal);
+        } catch (error) {
+          if (error instanceof BudgetSpent) {
+            budgetSpent = true;
+            return;
+          }
+          if (isAbortError(error) || inner.signal.aborted) return;
+          stop ??= error instanceof StopUpload ? error : undefined;
+          if (!stop) throw error;
+          // A fatal error makes the other parts pointless; network and file trouble let them finish.
+          if (stop.decision.kind === 'fatal') inner.abort(stop);
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: this.upload.parallel }, worker));
+    } finally {
+      this.options.signal.removeEventListener('abort', onOuterAbort);
+    }
+    if (this.options.signal.aborted) return 'interrupted';
+    if (stop) throw stop;
+    this.upload = (await this.ctx.store.get(this.upload.id)) ?? this.upload;
+    if (this.upload.partsDone < this.upload.partCount) return budgetSpent ? 'budget-spent' : 'interrupted';
+    return undefined;
+  }
+
+  private async sendPart(part: PartRecord, signal: AbortSignal): Promise<void> {
+    const { id, key, uploadId } = this.upload;
+    if (part.nextTryAt > this.ctx.now()) {
+      if (part.nextTryAt > this.options.deadline) throw new BudgetSpent('Next try is after the budget');
+      await this.ctx.retry.sleep(part.nextTryAt - this.ctx.now(), signal);
+    }
+    await withRetries(
+      async () => {
+        await this.ctx.store.markPartSending(id, part.partNumber);
+        const slice = this.slice(part);
+        this.ctx.live.partStarted(id, part.partNumber, part.size);
+        this.ctx.changed();
+        // The CRC is computed from a second read of the same slice while fetch streams the first.
+        const localCrc = crc64OfBlob(slice);
+        localCrc.catch(() => undefined);
+        let uploaded: Awaited<ReturnType<OssClient['uploadPart']>>;
+        try {
+          uploaded = await this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal);
+        } catch (error) {
+          // A file that became unreadable shows up in fetch as a plain network error; the CRC read says why.
+          const readError = await localCrc.then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          throw isFileReadError(readError) ? readError : error;
+        } finally {
+          this.ctx.live.partEnded(id, part.partNumber);
+        }
+        const crc = await localCrc;
+        if (uploaded.crc64 !== undefined && BigInt(uploaded.crc64) !== crc) {
+          throw new CrcMismatchError(
+            `Part ${part.partNumber}: OSS computed CRC64 ${uploaded.crc64}, this device ${crc}; sending it again.`,
+          );
+        }
+        await this.ctx.store.markPartDone(id, part.partNumber, uploaded.etag, crc.toString());
+        this.ctx.live.partConfirmed(id, part.partNumber, part.size);
+        this.ctx.changed();
+      },
+      this.retryEnv({
+        signal,
+        firstAttempt: part.attempts + 1,
+        mayStart: () => this.ctx.now() < this.options.deadline,
+        onRetry: async (decision, attempt) => {
+          const nextTryAt = this.ctx.now() + decision.delayMs;
+          await this.ctx.store.markPartFailed(id, part.partNumber, nextTryAt, decision.problem.message);
+          this.ctx.live.partRetrying(id, part.partNumber, attempt, nextTryAt);
+          this.ctx.changed();
+        },
+      }),
+    );
+  }
+
+  private async complete(): Promise<RunOutcome> {
+    const { key, uploadId, options } = this.upload;
+    await this.save({ state: 'completing' });
+    const parts = await this.ctx.store.parts(this.upload.id);
+    let stored: StoredObject;
+    try {
+      stored = await withRetries(
+        () =>
+          this.ctx.client.completeMultipartUpload(
+            key,
+            uploadId!,
+            parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag! })),
+            completeHeaders(options),
+          ),
+        this.retryEnv(),
+      );
+    } catch (error) {
+      // An earlier Complete may have succeeded with its answer lost: then the upload id is gone.
+      if (this.isNoSuchUpload(error)) return this.adoptCompletedObject();
+      throw error;
+    }
+    return this.finishDone(stored);
+  }
+
+  private isNoSuchUpload(error: unknown): boolean {
+    return (
+      (error instanceof StopUpload && error.decision.problem.code === 'NoSuchUpload') ||
+      (error instanceof OssRequestError && error.code === 'NoSuchUpload')
+    );
+  }
+
+  /** CRC64 of the whole file from the part CRCs, in part order (oss-api.md §6.1). */
+  private async expectedCrc(): Promise<bigint> {
+    const parts = await this.ctx.store.parts(this.upload.id);
+    return parts.reduce((crc, p) => crc64Combine(crc, BigInt(p.crc64!), p.size), 0n);
+  }
+
+  /** Complete's answer was lost, or the object was completed before we recorded it: check it is ours. */
+  private async adoptCompletedObject(): Promise<RunOutcome> {
+    const head = await withRetries(() => this.ctx.client.headObject(this.upload.key), this.retryEnv());
+    const expected = await this.expectedCrc();
+    if (
+      head &&
+      head.size === this.upload.size &&
+      head.crc64 !== undefined &&
+      BigInt(head.crc64) === expected
+    ) {
+      return this.finishDone({ etag: head.etag, crc64: head.crc64, requestId: '' });
+    }
+    throw new StopUpload({
+      kind: 'fatal',
+      problem: {
+        code: 'NoSuchUpload',
+        message:
+          'The multipart upload no longer exists in OSS: it was aborted or completed elsewhere (or by a lifecycle rule). Start the upload again.',
+      },
+    });
+  }
+
+  private async finishDone(stored: StoredObject): Promise<RunOutcome> {
+    const expected = this.upload.method === 'put' ? undefined : await this.expectedCrc();
+    if (expected !== undefined && stored.crc64 !== undefined && BigInt(stored.crc64) !== expected) {
+      const problem: UploadProblem = {
+        code: 'CrcMismatch',
+        message: `The object "${this.upload.key}" was stored with CRC64 ${stored.crc64} but the file's is ${expected}: it is corrupt in OSS. Delete it and upload again.`,
+        requestId: stored.requestId || undefined,
+      };
+      throw new StopUpload({ kind: 'fatal', problem });
+    }
+    const result: UploadResult = { etag: stored.etag, crc64: stored.crc64 ?? '', callback: stored.callback };
+    const u = this.upload;
+    await this.ctx.store.finish(u.id, {
+      id: u.id,
+      key: u.key,
+      fileName: u.fileName,
+      size: u.size,
+      lastModified: u.lastModified,
+      state: 'done',
+      result,
+      problem:
+        stored.callback && !stored.callback.ok
+          ? {
+              code: 'CallbackFailed',
+              message: `Stored, but the upload callback failed: ${stored.callback.body}`,
+            }
+          : undefined,
+      createdAt: u.createdAt,
+    });
+    this.ctx.live.forget(u.id);
+    this.ctx.changed();
+    return 'done';
+  }
+}

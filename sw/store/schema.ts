@@ -1,0 +1,98 @@
+// The engine's IndexedDB schema, typed with idb's DBSchema. Bump DB_VERSION and add a step to
+// upgradeUploadDb for every change; never edit a released step.
+
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { UploadProblem, UploadResult, UploadState } from '../../lib/protocol/messages.ts';
+import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
+
+export const UPLOAD_DB_NAME = 'skylift-uploads';
+export const UPLOAD_DB_VERSION = 1;
+
+export type PartState = 'pending' | 'sending' | 'done';
+
+export interface UploadRecord {
+  id: string;
+  key: string;
+  fileName: string;
+  size: number;
+  lastModified: number;
+  /** Content-Type the object gets. */
+  mime: string;
+  options: UploadOptions;
+  /** PutObject for small files, multipart otherwise (part-plan.ts). */
+  method: 'put' | 'multipart';
+  partSize: number;
+  partCount: number;
+  /** Parallel parts for this upload. */
+  parallel: number;
+  /** OSS upload id once InitiateMultipartUpload answered. */
+  uploadId?: string;
+  state: UploadState;
+  problem?: UploadProblem;
+  /** Sum of the sizes of parts OSS has acknowledged (kept in step with part records, same transaction). */
+  bytesConfirmed: number;
+  partsDone: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PartRecord {
+  uploadId: string;
+  partNumber: number;
+  offset: number;
+  size: number;
+  state: PartState;
+  /** As OSS returned it, quotes included. */
+  etag?: string;
+  /** CRC64 computed here from the bytes sent (decimal). */
+  crc64?: string;
+  /** Send attempts so far, including the one in flight. */
+  attempts: number;
+  /** Not before this time (ms), after a failure. */
+  nextTryAt: number;
+  lastError?: string;
+}
+
+/** What stays after an upload is done or aborted: no bytes, no parts. */
+export interface HistoryRecord {
+  id: string;
+  key: string;
+  fileName: string;
+  size: number;
+  lastModified: number;
+  state: 'done' | 'aborted';
+  result?: UploadResult;
+  problem?: UploadProblem;
+  createdAt: number;
+  finishedAt: number;
+}
+
+export interface UploadDbSchema extends DBSchema {
+  /** The file, stored once, keyed by upload id. */
+  files: { key: string; value: Blob };
+  uploads: { key: string; value: UploadRecord; indexes: { byCreatedAt: number } };
+  parts: { key: [string, number]; value: PartRecord; indexes: { byUpload: string } };
+  history: { key: string; value: HistoryRecord; indexes: { byFinishedAt: number } };
+  /** Engine settings that must outlive the worker, e.g. `syncBudgetMs`. */
+  settings: { key: string; value: number | string | boolean };
+}
+
+export type UploadDb = IDBPDatabase<UploadDbSchema>;
+
+export function upgradeUploadDb(
+  db: UploadDb,
+  oldVersion: number,
+  _newVersion: number | null,
+  _tx: IDBPTransaction<UploadDbSchema, StoreNames<UploadDbSchema>[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    db.createObjectStore('files');
+    db.createObjectStore('uploads', { keyPath: 'id' }).createIndex('byCreatedAt', 'createdAt');
+    db.createObjectStore('parts', { keyPath: ['uploadId', 'partNumber'] }).createIndex(
+      'byUpload',
+      'uploadId',
+    );
+    db.createObjectStore('history', { keyPath: 'id' }).createIndex('byFinishedAt', 'finishedAt');
+    db.createObjectStore('settings');
+  }
+}

@@ -1,0 +1,83 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PartRecord, UploadRecord } from './schema.ts';
+import { openUploadDb, UploadStore } from './upload-store.ts';
+
+let n = 0;
+let store: UploadStore;
+beforeEach(async () => {
+  store = new UploadStore(await openUploadDb(`store-test-${++n}`), () => 1000);
+});
+afterEach(() => store.db.close());
+
+const upload = (id: string): UploadRecord => ({
+  id,
+  key: `k/${id}`,
+  fileName: `${id}.bin`,
+  size: 300,
+  lastModified: 1,
+  mime: 'application/octet-stream',
+  options: { key: `k/${id}` },
+  method: 'multipart',
+  partSize: 100,
+  partCount: 3,
+  parallel: 2,
+  state: 'queued',
+  bytesConfirmed: 0,
+  partsDone: 0,
+  createdAt: n,
+  updatedAt: n,
+});
+const parts = (id: string): PartRecord[] =>
+  [1, 2, 3].map((partNumber) => ({
+    uploadId: id,
+    partNumber,
+    offset: (partNumber - 1) * 100,
+    size: 100,
+    state: 'pending',
+    attempts: 0,
+    nextTryAt: 0,
+  }));
+
+describe('UploadStore', () => {
+  it('creates the upload, its file and its part plan in one transaction', async () => {
+    await store.create(upload('a'), new Blob(['x'.repeat(300)]), parts('a'));
+    expect(await store.get('a')).toMatchObject({ state: 'queued' });
+    expect((await store.getFile('a'))?.size).toBe(300);
+    expect((await store.parts('a')).map((p) => p.partNumber)).toEqual([1, 2, 3]);
+    // A duplicate id fails as a whole: nothing of the second attempt is stored.
+    await expect(store.create(upload('a'), new Blob(['y']), parts('a'))).rejects.toThrow();
+    expect((await store.getFile('a'))?.size).toBe(300);
+  });
+
+  it('keeps the confirmed byte count in step with the part records', async () => {
+    await store.create(upload('b'), new Blob(['x'.repeat(300)]), parts('b'));
+    expect((await store.markPartSending('b', 2)).attempts).toBe(1);
+    await store.markPartDone('b', 2, '"E2"', '42');
+    await store.markPartDone('b', 2, '"E2"', '42'); // twice is still once
+    expect(await store.get('b')).toMatchObject({ bytesConfirmed: 100, partsDone: 1 });
+    const failed = await store.markPartFailed('b', 3, 5000, 'HTTP 503');
+    expect(failed).toMatchObject({ state: 'pending', nextTryAt: 5000, lastError: 'HTTP 503' });
+    const [, p2] = await store.parts('b');
+    await store.saveParts('b', [{ ...p2!, state: 'pending', etag: undefined }], { state: 'uploading' });
+    expect(await store.get('b')).toMatchObject({ bytesConfirmed: 0, partsDone: 0, state: 'uploading' });
+  });
+
+  it('lists unfinished uploads only, oldest first', async () => {
+    await store.create(upload('c'), new Blob([]), []);
+    await store.create({ ...upload('d'), state: 'paused' }, new Blob([]), []);
+    expect((await store.listActive()).map((u) => u.id)).toEqual(['c']);
+  });
+
+  it('on finish deletes the file and parts and keeps a history record', async () => {
+    await store.create(upload('e'), new Blob(['x'.repeat(300)]), parts('e'));
+    const { id, key, fileName, size, lastModified, createdAt } = upload('e');
+    await store.finish('e', { id, key, fileName, size, lastModified, createdAt, state: 'done' });
+    expect(await store.get('e')).toBeUndefined();
+    expect(await store.getFile('e')).toBeUndefined();
+    expect(await store.parts('e')).toEqual([]);
+    expect(await store.history()).toEqual([
+      expect.objectContaining({ id: 'e', state: 'done', finishedAt: 1000 }),
+    ]);
+  });
+});

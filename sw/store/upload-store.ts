@@ -1,0 +1,202 @@
+// Domain operations on the upload database. Each method is one IndexedDB transaction, so the
+// upload record's counters never disagree with its part records, whatever stops the worker.
+
+import { openDB } from 'idb';
+import { ACTIVE_STATES } from '../../lib/protocol/messages.ts';
+import {
+  type HistoryRecord,
+  type PartRecord,
+  UPLOAD_DB_NAME,
+  UPLOAD_DB_VERSION,
+  type UploadDb,
+  type UploadDbSchema,
+  type UploadRecord,
+  upgradeUploadDb,
+} from './schema.ts';
+
+export async function openUploadDb(name = UPLOAD_DB_NAME): Promise<UploadDb> {
+  return openDB<UploadDbSchema>(name, UPLOAD_DB_VERSION, { upgrade: upgradeUploadDb });
+}
+
+export class UploadStore {
+  constructor(
+    readonly db: UploadDb,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The upload, its file and its whole part plan, or nothing at all. */
+  async create(upload: UploadRecord, file: Blob, parts: readonly PartRecord[]): Promise<void> {
+    const tx = this.db.transaction(['files', 'uploads', 'parts'], 'readwrite');
+    const partStore = tx.objectStore('parts');
+    await Promise.all([
+      tx.objectStore('files').put(file, upload.id),
+      tx.objectStore('uploads').add(upload),
+      ...parts.map((part) => partStore.add(part)),
+      tx.done,
+    ]);
+  }
+
+  get(id: string): Promise<UploadRecord | undefined> {
+    return this.db.get('uploads', id);
+  }
+
+  /** Oldest first, the order uploads are worked on. */
+  list(): Promise<UploadRecord[]> {
+    return this.db.getAllFromIndex('uploads', 'byCreatedAt');
+  }
+
+  async listActive(): Promise<UploadRecord[]> {
+    return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state));
+  }
+
+  history(): Promise<HistoryRecord[]> {
+    return this.db.getAllFromIndex('history', 'byFinishedAt');
+  }
+
+  getFile(id: string): Promise<Blob | undefined> {
+    return this.db.get('files', id);
+  }
+
+  /** Read-modify-write of the upload record; undefined when it no longer exists (finished meanwhile). */
+  async update(
+    id: string,
+    change: Partial<UploadRecord> | ((upload: UploadRecord) => Partial<UploadRecord>),
+  ): Promise<UploadRecord | undefined> {
+    const tx = this.db.transaction('uploads', 'readwrite');
+    const current = await tx.store.get(id);
+    if (!current) {
+      await tx.done;
+      return undefined;
+    }
+    const patch = typeof change === 'function' ? change(current) : change;
+    const next: UploadRecord = { ...current, ...patch, updatedAt: this.now() };
+    await Promise.all([tx.store.put(next), tx.done]);
+    return next;
+  }
+
+  /** A re-selected file replaces the unreadable one, and the upload goes back to work. */
+  async replaceFile(id: string, file: Blob): Promise<UploadRecord | undefined> {
+    const tx = this.db.transaction(['files', 'uploads'], 'readwrite');
+    const uploads = tx.objectStore('uploads');
+    const current = await uploads.get(id);
+    if (!current) {
+      await tx.done;
+      return undefined;
+    }
+    const next: UploadRecord = { ...current, state: 'queued', problem: undefined, updatedAt: this.now() };
+    await Promise.all([tx.objectStore('files').put(file, id), uploads.put(next), tx.done]);
+    return next;
+  }
+
+  /** Part records in part-number order. */
+  async parts(id: string): Promise<PartRecord[]> {
+    const parts = await this.db.getAllFromIndex('parts', 'byUpload', id);
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /** Written before the request goes out: a crash now leaves a part that reconcile checks against OSS. */
+  async markPartSending(id: string, partNumber: number): Promise<PartRecord> {
+    return this.changePart(id, partNumber, (part) => ({
+      ...part,
+      state: 'sending',
+      attempts: part.attempts + 1,
+    }));
+  }
+
+  async markPartFailed(
+    id: string,
+    partNumber: number,
+    nextTryAt: number,
+    error: string,
+  ): Promise<PartRecord> {
+    return this.changePart(id, partNumber, (part) => ({
+      ...part,
+      state: 'pending',
+      nextTryAt,
+      lastError: error,
+    }));
+  }
+
+  /** OSS acknowledged the part and its CRC matched: it is never sent again. */
+  async markPartDone(id: string, partNumber: number, etag: string, crc64: string): Promise<PartRecord> {
+    return this.changePart(id, partNumber, (part) => ({
+      ...part,
+      state: 'done',
+      etag,
+      crc64,
+      nextTryAt: 0,
+      lastError: undefined,
+    }));
+  }
+
+  /** Replaces many part records at once (reconcile with ListParts, retry) and recounts the upload. */
+  async saveParts(id: string, parts: readonly PartRecord[], change: Partial<UploadRecord> = {}) {
+    const tx = this.db.transaction(['uploads', 'parts'], 'readwrite');
+    const partStore = tx.objectStore('parts');
+    await Promise.all(parts.map((part) => partStore.put(part)));
+    const all = await partStore.index('byUpload').getAll(id);
+    const upload = await tx.objectStore('uploads').get(id);
+    if (upload) {
+      await tx.objectStore('uploads').put({ ...upload, ...change, ...counters(all), updatedAt: this.now() });
+    }
+    await tx.done;
+  }
+
+  async setting<T extends number | string | boolean>(name: string, fallback: T): Promise<T> {
+    return ((await this.db.get('settings', name)) as T | undefined) ?? fallback;
+  }
+
+  async setSetting(name: string, value: number | string | boolean): Promise<void> {
+    await this.db.put('settings', value, name);
+  }
+
+  /** Deletes the file and the parts, keeps a small history record. */
+  async finish(id: string, history: Omit<HistoryRecord, 'finishedAt'>): Promise<HistoryRecord> {
+    const record: HistoryRecord = { ...history, finishedAt: this.now() };
+    const tx = this.db.transaction(['files', 'uploads', 'parts', 'history'], 'readwrite');
+    const partKeys = await tx.objectStore('parts').index('byUpload').getAllKeys(id);
+    await Promise.all([
+      tx.objectStore('files').delete(id),
+      tx.objectStore('uploads').delete(id),
+      ...partKeys.map((key) => tx.objectStore('parts').delete(key)),
+      tx.objectStore('history').put(record),
+      tx.done,
+    ]);
+    return record;
+  }
+
+  private async changePart(
+    id: string,
+    partNumber: number,
+    change: (part: PartRecord) => PartRecord,
+  ): Promise<PartRecord> {
+    const tx = this.db.transaction(['uploads', 'parts'], 'readwrite');
+    const partStore = tx.objectStore('parts');
+    const part = await partStore.get([id, partNumber]);
+    if (!part) throw new Error(`Upload ${id} has no part ${partNumber}`);
+    const next = change(part);
+    await partStore.put(next);
+    const wasDone = part.state === 'done';
+    const isDone = next.state === 'done';
+    if (wasDone !== isDone) {
+      const uploads = tx.objectStore('uploads');
+      const upload = await uploads.get(id);
+      if (upload) {
+        const sign = isDone ? 1 : -1;
+        await uploads.put({
+          ...upload,
+          bytesConfirmed: upload.bytesConfirmed + sign * part.size,
+          partsDone: upload.partsDone + sign,
+          updatedAt: this.now(),
+        });
+      }
+    }
+    await tx.done;
+    return next;
+  }
+}
+
+function counters(parts: readonly PartRecord[]): Pick<UploadRecord, 'bytesConfirmed' | 'partsDone'> {
+  const done = parts.filter((p) => p.state === 'done');
+  return { bytesConfirmed: done.reduce((sum, p) => sum + p.size, 0), partsDone: done.length };
+}
