@@ -1,0 +1,8 @@
+// Every benchmark suite, in the order `npm run bench` runs them. Loaded lazily so that running one suite
+// doesn't import another's heavy dependencies (Playwright for the browser suite).
+
+import type { Suite } from './lib/suite.ts';
+
+export const SUITES: Record<string, () => Promise<Suite>> = {
+  emulator: () => import('./emulator/suite.ts'),
+};
