@@ -42,7 +42,9 @@ export class SkyliftApp extends LitElement {
     nav a { display: inline-block; padding: 0.6rem 0.75rem; color: var(--sl-text); text-decoration: none;
       border-bottom: 3px solid transparent; }
     nav a[aria-current='page'] { border-bottom-color: var(--sl-accent); font-weight: 600; }
-    nav a:focus-visible, h2:focus-visible { outline: 3px solid var(--sl-focus); outline-offset: 2px; }
+    nav a:focus-visible { outline: 3px solid var(--sl-focus); outline-offset: 2px; }
+    /* Headings take focus only so a view change is announced; they are not controls. */
+    h2:focus { outline: none; }
     h2 { margin: 0 0 1rem; font-size: 1.2rem; }
   `;
 

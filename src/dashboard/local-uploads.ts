@@ -12,6 +12,7 @@ export async function localUploadIds(): Promise<Set<string>> {
     // aborted, so the page never creates the engine's database with an empty schema.
     db = await openDB<UploadDbSchema>(UPLOAD_DB_NAME, undefined, {
       upgrade(_db, _old, _new, transaction) {
+        transaction.done.catch(() => {}); // the abort below is the point, not a failure to report
         transaction.abort();
       },
     });

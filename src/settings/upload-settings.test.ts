@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here are OSS callback placeholders, not JavaScript.
 import { describe, expect, it } from 'vitest';
 import { GiB, MiB } from '../../sw/engine/part-plan.ts';
 import { loadSettings, SETTINGS_STORAGE_KEY, saveSettings } from './settings-store.ts';
@@ -10,7 +11,10 @@ import {
   validateSettings,
 } from './upload-settings.ts';
 
-const draft = (patch: Partial<SettingsDraft> = {}): SettingsDraft => ({ ...toDraft(DEFAULT_SETTINGS), ...patch });
+const draft = (patch: Partial<SettingsDraft> = {}): SettingsDraft => ({
+  ...toDraft(DEFAULT_SETTINGS),
+  ...patch,
+});
 
 describe('validateSettings', () => {
   it('accepts the defaults and maps them to engine defaults (auto = let the planner choose)', () => {
@@ -57,7 +61,9 @@ describe('validateSettings', () => {
     expect(validateSettings(draft({ parallelAuto: false, parallel: text })).errors.parallel).toMatch(
       /whole number from 1 to 16/,
     );
-    expect(toUploadOptions(validateSettings(draft({ parallelAuto: false, parallel: '16' })).settings!).parallel).toBe(16);
+    expect(
+      toUploadOptions(validateSettings(draft({ parallelAuto: false, parallel: '16' })).settings!).parallel,
+    ).toBe(16);
   });
 
   it('refuses an unknown storage class', () => {
@@ -83,14 +89,23 @@ describe('validateSettings', () => {
     expect(errors['metadata.4.key']).toMatch(/name/);
     const big = validateSettings(draft({ metadata: [{ key: 'a', value: 'x'.repeat(8192) }] }));
     expect(big.errors.metadata).toMatch(/8,193 bytes; OSS allows 8,192/);
-    const fine = validateSettings(draft({ metadata: [{ key: 'project', value: '<script>alert(1)</script>' }] }));
+    const fine = validateSettings(
+      draft({ metadata: [{ key: 'project', value: '<script>alert(1)</script>' }] }),
+    );
     expect(toUploadOptions(fine.settings!).meta).toEqual({ project: '<script>alert(1)</script>' });
   });
 
   it('checks tags and URL-encodes them into x-oss-tagging', () => {
     const eleven = Array.from({ length: 11 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
     expect(validateSettings(draft({ tags: eleven })).errors.tags).toMatch(/at most 10 tags; there are 11/);
-    const bad = validateSettings(draft({ tags: [{ key: 'a', value: 'x'.repeat(257) }, { key: 'a', value: '' }] }));
+    const bad = validateSettings(
+      draft({
+        tags: [
+          { key: 'a', value: 'x'.repeat(257) },
+          { key: 'a', value: '' },
+        ],
+      }),
+    );
     expect(bad.errors['tags.0.value']).toMatch(/256/);
     expect(bad.errors['tags.1.key']).toMatch(/already used/);
     const tags = [
@@ -104,7 +119,9 @@ describe('validateSettings', () => {
 
   it('checks the callback URL, its body placeholders and JSON', () => {
     const check = (patch: Partial<SettingsDraft>) => validateSettings(draft(patch)).errors;
-    expect(check({ callbackUrl: 'ftp://x', callbackBody: 'a=1' }).callbackUrl).toMatch(/http:\/\/ or https:\/\//);
+    expect(check({ callbackUrl: 'ftp://x', callbackBody: 'a=1' }).callbackUrl).toMatch(
+      /http:\/\/ or https:\/\//,
+    );
     expect(check({ callbackUrl: 'https://x.example/cb' }).callbackBody).toMatch(/needs a body/);
     expect(check({ callbackBody: 'a=1' }).callbackUrl).toMatch(/needs a URL/);
     expect(check({ callbackUrl: 'https://x.example', callbackBody: 'a=${nope}' }).callbackBody).toMatch(
@@ -114,7 +131,8 @@ describe('validateSettings', () => {
       /not closed/,
     );
     expect(
-      check({ callbackUrl: 'https://x.example', callbackBody: '{"k":${object}}', callbackType: 'json' }).callbackBody,
+      check({ callbackUrl: 'https://x.example', callbackBody: '{"k":${object}}', callbackType: 'json' })
+        .callbackBody,
     ).toMatch(/not valid JSON/);
     const ok = validateSettings(
       draft({
@@ -158,5 +176,21 @@ describe('settings storage', () => {
     expect(loadSettings(storage)).toEqual(DEFAULT_SETTINGS);
     storage.map.set(SETTINGS_STORAGE_KEY, JSON.stringify({ ...settings, parallel: 99 }));
     expect(loadSettings(storage)).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('uploadOptionsFor', () => {
+  it('adds the key to the settings’ options, and refuses a file the fixed part size cannot cover', async () => {
+    const { uploadOptionsFor, SettingsDoNotFitError } = await import('./apply-settings.ts');
+    const settings = validateSettings(draft({ partSizeAuto: false, partSizeMiB: '1' })).settings!;
+    expect(uploadOptionsFor('uploads/a.bin', 5 * GiB, settings)).toEqual({
+      key: 'uploads/a.bin',
+      partSize: MiB,
+      headers: { 'x-oss-storage-class': 'Standard' },
+    });
+    expect(() => uploadOptionsFor('uploads/big.bin', 20 * GiB, settings)).toThrow(SettingsDoNotFitError);
+    expect(() => uploadOptionsFor('uploads/big.bin', 20 * GiB, settings)).toThrow(
+      /uploads\/big\.bin: 20 GiB/,
+    );
   });
 });

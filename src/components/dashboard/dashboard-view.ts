@@ -32,10 +32,10 @@ export class DashboardView extends LitElement {
   static override styles = [
     controlStyles,
     css`
-      :host { display: grid; gap: 1.25rem; }
+      :host { display: grid; gap: 1.25rem; grid-template-columns: minmax(0, 1fr); }
       h2 { margin: 0; }
       h3 { margin: 0 0 0.5rem; font-size: 1.05rem; }
-      section { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 8px; padding: 0.75rem 1rem; }
+      section { min-width: 0; background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 8px; padding: 0.75rem 1rem; }
       .toolbar { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; }
       .toolbar p { margin: 0; flex: 1 1 14rem; }
       .columns { display: grid; gap: 1.25rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); align-items: start; }
@@ -69,21 +69,29 @@ export class DashboardView extends LitElement {
     if (ref) void this.model.select(ref);
   };
 
+  /** A background tab polls nothing; coming back refreshes at once. */
+  private readonly followVisibility = () => {
+    if (document.hidden) this.stopWatching();
+    else if (this.active) this.startWatching();
+  };
+
   override connectedCallback() {
     super.connectedCallback();
     window.addEventListener('hashchange', this.followHash);
+    document.addEventListener('visibilitychange', this.followVisibility);
     this.followHash();
   }
 
   override disconnectedCallback() {
     window.removeEventListener('hashchange', this.followHash);
+    document.removeEventListener('visibilitychange', this.followVisibility);
     this.stopWatching();
     super.disconnectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (!changed.has('active')) return;
-    if (this.active) this.startWatching();
+    if (this.active && !document.hidden) this.startWatching();
     else this.stopWatching();
   }
 
@@ -172,8 +180,8 @@ export class DashboardView extends LitElement {
       <section aria-labelledby="throughput-heading">
         <h3 id="throughput-heading">This browser’s uploads</h3>
         <throughput-sparkline .samples=${this.history.values()} .totalBytes=${this.throughput.confirmedBytes}
-          .ofBytes=${this.throughput.totalBytes}></throughput-sparkline>
-        <p class="muted">${this.throughput.activeUploads} active</p>
+          .ofBytes=${this.throughput.totalBytes || undefined}></throughput-sparkline>
+        <p class="muted">${this.throughput.activeUploads} active ${this.throughput.activeUploads === 1 ? 'upload' : 'uploads'}</p>
       </section>
       <div class="columns">
         <section aria-labelledby="uploads-heading">

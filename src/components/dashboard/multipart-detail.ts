@@ -18,7 +18,8 @@ export class MultipartDetail extends LitElement {
     css`
       :host { display: block; }
       h3 { margin: 0 0 0.25rem; font-size: 1rem; }
-      .totals { font-weight: 600; margin: 0.25rem 0 0.75rem; }
+      .totals { font-weight: 600; margin: 0.25rem 0; }
+      .rate { margin: 0 0 0.75rem; }
       .scroll { overflow-x: auto; max-height: 24rem; overflow-y: auto; border: 1px solid var(--sl-border); border-radius: 6px; }
       table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; font-size: 0.875rem; }
       th, td { text-align: start; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--sl-border); white-space: nowrap; }
@@ -54,8 +55,9 @@ export class MultipartDetail extends LitElement {
           : html`
             <p class="totals" role="status" aria-live="polite">
               ${formatCount(parts.length)} ${parts.length === 1 ? 'part' : 'parts'} · ${formatBytes(u.totalBytes)} uploaded
-              (${formatCount(u.totalBytes)} bytes)${u.rate !== undefined ? ` · ${formatRate(u.rate)} since the last check` : ''}
+              (${formatCount(u.totalBytes)} bytes)
             </p>
+            ${u.rate !== undefined ? html`<p class="muted rate">${formatRate(u.rate)} since the last check</p>` : null}
             <part-map .parts=${statesFromListedParts(parts.map((p) => p.partNumber))}></part-map>
             <details ?open=${parts.length <= 20}>
               <summary>Part list</summary>

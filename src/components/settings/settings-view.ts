@@ -34,7 +34,7 @@ export class SettingsView extends LitElement {
       fieldset { border: 1px solid var(--sl-border); border-radius: 8px; padding: 0.75rem 1rem; margin: 0;
         background: var(--sl-surface); display: grid; gap: 0.5rem; min-width: 0; }
       legend { font-weight: 600; padding: 0 0.25rem; }
-      label { display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: center; }
+      label { display: flex; gap: 0.25rem 0.5rem; align-items: center; }
       label.stack { display: grid; }
       textarea { width: 100%; min-height: 5rem; font-family: ui-monospace, monospace; }
       input[type='url'] { width: 100%; }
