@@ -2,6 +2,7 @@
 // meaning is listed in docs/configuration.md; invalid values stop start-up with a message that names
 // the variable, and in real-OSS mode every missing variable is named at once.
 import { isIP } from 'node:net';
+import { BUCKET_NAME } from '../../lib/oss/bucket-name.ts';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
 export class ConfigError extends Error {}
@@ -82,9 +83,6 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
   return value;
 }
 
-// OSS bucket naming rules: 3–63 characters, lowercase letters, digits and hyphens, starting and
-// ending with a letter or digit.
-const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION = /^oss-[a-z0-9-]+$/;
 /** The shape STS accepts (and the emulator checks). */
 const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@+=,-]{1,64}$/;

@@ -21,6 +21,27 @@ export class OssError extends Error {
 
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}.000Z`;
 
+/**
+ * A bad upload callback configuration (§5): 400 InvalidArgument naming the parameter it came in
+ * (`callback` / `callback-var`, header or query alike). ECs from the 0007 family of OSS's EC pages.
+ */
+const invalidCallback = (message: string, argument: CallbackArgument, value: string, ec?: string) =>
+  new OssError(
+    400,
+    'InvalidArgument',
+    message,
+    [
+      ['ArgumentName', argument],
+      ['ArgumentValue', value],
+    ],
+    ec,
+  );
+export type CallbackArgument = 'callback' | 'callback-var';
+
+/** The callback was sent but did not succeed (§5, 203 page): the object is stored all the same. */
+const callbackFailed = (message: string, ec: '0007-00000203' | '0007-00000205' = '0007-00000203') =>
+  new OssError(203, 'CallbackFailed', message, [], ec);
+
 export const ossError = {
   accessDenied: (message = 'You have no right to access this resource.') =>
     new OssError(403, 'AccessDenied', message, [], '0003-00000001'),
@@ -196,8 +217,49 @@ export const ossError = {
     new OssError(400, 'OperationNotSupported', 'The operation is not supported for this resource', [
       ['Detail', detail],
     ]),
-  callbackFailed: (message: string, ec: '0007-00000203' | '0007-00000205' = '0007-00000203') =>
-    new OssError(203, 'CallbackFailed', message, [], ec),
+  callbackFailed,
+  callbackErrorStatus: (status: number) => callbackFailed(`Error status : ${status}.`),
+  callbackResponseNotJson: () => callbackFailed('Response body is not valid json format.', '0007-00000205'),
+  callbackTimedOut: () => callbackFailed('Cost too long time'),
+  callbackUnreachable: () =>
+    callbackFailed('Error Status : -1.OSS can not connect to your callbackUrl, please check it'),
+  callbackResponseTooLarge: () =>
+    callbackFailed('Error Status : 400.User server return too long content-length value'),
+  callbackInTwoPlaces: (argument: CallbackArgument, value: string) =>
+    invalidCallback(
+      'The callback can be given in only one way: the x-oss-callback header or the callback query parameter.',
+      argument,
+      value,
+    ),
+  callbackNotBase64: (argument: CallbackArgument, value: string) =>
+    invalidCallback(`The ${argument} configuration is not base64 encoded.`, argument, value, '0007-00000002'),
+  callbackNotJson: (argument: CallbackArgument, value: string) =>
+    invalidCallback(`The ${argument} configuration is not json format.`, argument, value, '0007-00000003'),
+  callbackTooLong: (argument: CallbackArgument, value: string, maxBytes: number) =>
+    invalidCallback(`The ${argument} configuration exceeds ${maxBytes} bytes.`, argument, value),
+  callbackTooManyUrls: (value: string) =>
+    invalidCallback('The callbackUrl contains more than 5 urls.', 'callback', value, '0007-00000005'),
+  callbackUrlInvalid: (url: string, value: string) =>
+    invalidCallback(`The callbackUrl is invalid: ${url}`, 'callback', value, '0007-00000004'),
+  callbackBodyEmpty: (value: string) =>
+    invalidCallback('The callbackBody is empty.', 'callback', value, '0007-00000011'),
+  callbackBodyTypeInvalid: (value: string) =>
+    invalidCallback(
+      'The callbackBodyType is invalid, it must be application/x-www-form-urlencoded or application/json.',
+      'callback',
+      value,
+      '0007-00000012',
+    ),
+  callbackBodyMalformed: (detail: string, value: string) =>
+    invalidCallback(`The callbackBody is malformed: ${detail}`, 'callback', value),
+  callbackFieldInvalid: (field: string, value: string) =>
+    invalidCallback(`The ${field} in the callback configuration is invalid.`, 'callback', value),
+  callbackVarInvalid: (key: string, value: string) =>
+    invalidCallback(
+      `The callback-var key ${JSON.stringify(key)} is invalid: keys must start with "x:", be lowercase and have string values.`,
+      'callback-var',
+      value,
+    ),
   slowDown: () => new OssError(503, 'SlowDown', 'Please reduce your request rate.'),
   internalError: () =>
     new OssError(500, 'InternalError', 'We encountered an internal error. Please try again.'),

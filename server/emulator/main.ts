@@ -1,9 +1,13 @@
 // `npm run emulator -- --port 9000 --data ./.data --host 127.0.0.1 --bucket skylift-dev
-//   --access-key-id X --access-key-secret Y`
-// Prints one line when ready, so scripts (and Playwright's webServer) can wait for it.
+//   --access-key-id X --access-key-secret Y [--callback-timeout-ms 5000]
+//   [--fault-error-rate 0.05 --fault-error-status 503 --fault-reset-rate 0.02 --fault-latency-ms 50
+//    --fault-bandwidth 10000000 --fault-ops UploadPart,PutObject --fault-seed 42 --fault-drop-next 1]`
+// The --fault-* flags set the initial faults (see faults/fault-config.ts); PUT /-/admin/faults changes
+// them while it runs. Prints one line when ready, so scripts (and Playwright's webServer) can wait for it.
 
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
 import { startEmulator } from './server.ts';
 
 const { values } = parseArgs({
@@ -14,15 +18,53 @@ const { values } = parseArgs({
     bucket: { type: 'string', default: EMULATOR_DEFAULTS.bucket },
     'access-key-id': { type: 'string', default: EMULATOR_DEFAULTS.accessKeyId },
     'access-key-secret': { type: 'string', default: EMULATOR_DEFAULTS.accessKeySecret },
+    'callback-timeout-ms': { type: 'string' },
+    'fault-error-rate': { type: 'string' },
+    'fault-error-status': { type: 'string' },
+    'fault-reset-rate': { type: 'string' },
+    'fault-latency-ms': { type: 'string' },
+    'fault-bandwidth': { type: 'string' },
+    'fault-ops': { type: 'string' },
+    'fault-seed': { type: 'string' },
+    'fault-drop-next': { type: 'string' },
   },
   strict: true,
 });
 
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`Invalid --port ${values.port}`);
+function fail(message: string): never {
+  console.error(message);
   process.exit(2);
 }
+
+/** A numeric flag, or undefined when absent; parseFaultConfig checks the ranges. */
+function numberFlag(name: keyof typeof values): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw === '' || Number.isNaN(value)) fail(`Invalid --${name} ${raw}`);
+  return value;
+}
+
+let faults: FaultConfig;
+try {
+  faults = parseFaultConfig({
+    errorRate: numberFlag('fault-error-rate'),
+    errorStatus: numberFlag('fault-error-status'),
+    resetRate: numberFlag('fault-reset-rate'),
+    latencyMs: numberFlag('fault-latency-ms'),
+    bandwidthBytesPerSecond: numberFlag('fault-bandwidth'),
+    operations: values['fault-ops'],
+    seed: numberFlag('fault-seed'),
+    dropNext: numberFlag('fault-drop-next'),
+  });
+} catch (error) {
+  if (!(error instanceof FaultConfigError)) throw error;
+  fail(`Invalid --fault-* flags: ${error.message}`);
+}
+const callbackTimeoutMs = numberFlag('callback-timeout-ms');
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid --port ${values.port}`);
 
 const emulator = await startEmulator({
   host: values.host,
@@ -32,8 +74,11 @@ const emulator = await startEmulator({
   createBuckets: [values.bucket],
   accessKeyId: values['access-key-id'],
   accessKeySecret: values['access-key-secret'],
+  faults,
+  callbackTimeoutMs,
 });
-console.log(`OSS emulator listening on ${emulator.url} (bucket ${values.bucket})`);
+const faultNote = Object.keys(faults).length > 0 ? `, faults ${JSON.stringify(faults)}` : '';
+console.log(`OSS emulator listening on ${emulator.url} (bucket ${values.bucket}${faultNote})`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

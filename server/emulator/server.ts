@@ -1,12 +1,17 @@
 // startEmulator(): a local Alibaba Cloud OSS on node:http, with its data under dataDir.
 
-import { createServer, STATUS_CODES } from 'node:http';
+import { createServer, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type Authenticator, createAuthenticator } from './auth/authenticate.ts';
 import { createStsHandler } from './auth/sts-handler.ts';
+import { createUploadCallbacks } from './callback/upload-callback.ts';
 import { PERMISSIVE_CORS_RULE } from './cors/cors-config.ts';
 import { type OssError, ossError } from './errors.ts';
+import { faultAdminRoutes } from './faults/admin-routes.ts';
+import type { FaultConfig } from './faults/fault-config.ts';
+import { createFaultInjection, type FaultInjection } from './faults/fault-injection.ts';
+import { fenceStore, type StoreFence } from './faults/store-fence.ts';
 import type { ObjectStoredHook } from './handlers/operation-context.ts';
 import { renderErrorXml } from './http/exchange.ts';
 import { newRequestId } from './http/request-id.ts';
@@ -16,6 +21,8 @@ import { createRequestListener, type FaultInjector } from './request-pipeline.ts
 import { defaultInternalRoutes, type InternalRoute } from './routing/internal-routes.ts';
 
 export type { Authenticator } from './auth/authenticate.ts';
+export type { FaultConfig } from './faults/fault-config.ts';
+export type { FaultCounters, FaultInjection, FaultState } from './faults/fault-injection.ts';
 export type { ObjectStoredEvent, ObjectStoredHook } from './handlers/operation-context.ts';
 export type { FaultInjector } from './request-pipeline.ts';
 export type { InternalRoute } from './routing/internal-routes.ts';
@@ -40,8 +47,14 @@ export interface EmulatorOptions {
   stsMinDurationSeconds?: number;
   /** How often lifecycle rules run; default one minute. */
   lifecycleSweepIntervalMs?: number;
+  /** Runs before the upload callback (if any) is delivered; 'handled' skips the callback. */
   onObjectStored?: ObjectStoredHook;
+  /** Runs before the built-in fault injection (`faults`) and upload-callback validation. */
   faultInjector?: FaultInjector;
+  /** Faults injected from the start; switchable at runtime with `faults.configure` or PUT /-/admin/faults. */
+  faults?: FaultConfig;
+  /** How long an upload callback's app server has to answer (OSS: 5000 ms). */
+  callbackTimeoutMs?: number;
   /** Extra `/-/` endpoints, matched before the built-in ones. */
   internalRoutes?: InternalRoute[];
 }
@@ -52,6 +65,14 @@ export interface RunningEmulator {
   close(): Promise<void>;
   /** Applies lifecycle rules now (or at `now`), as the periodic sweep does. */
   sweepLifecycle(now?: number): Promise<SweepResult>;
+  /**
+   * Restarts in-process as after a crash: every connection is cut mid-request, the store is re-opened
+   * from disk (startup recovery runs) and the emulator listens again on the same port. Same as
+   * POST /-/admin/restart.
+   */
+  restart(): Promise<void>;
+  /** The fault switchboard, same as /-/admin/faults. */
+  faults: FaultInjection;
 }
 
 /** Node's default is 16 KiB; OSS allows 8 KiB of user metadata on top of a long STS token and a V4 signature. */
@@ -89,16 +110,45 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket, now: ()
   socket.end(Buffer.concat([Buffer.from(`${head}\r\n\r\n`), body]));
 }
 
+/** One listening server over one opened store; a restart replaces it with a fresh one. */
+interface Instance {
+  server: Server;
+  fence: StoreFence;
+  /** Open connections, so a restart can cut them as a crash would. */
+  sockets: Set<Socket>;
+}
+
+/** How long a restart lets the old instance's started writes finish before sealing its store. */
+const RESTART_DRAIN_MS = 5000;
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** After a restart the old listening socket may take a moment to let go of the port. */
+async function listenAgain(server: Server, port: number, host: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listen(server, port, host);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const now = options.now ?? Date.now;
   const host = options.host ?? EMULATOR_DEFAULTS.host;
+  const dataDir = options.dataDir ?? EMULATOR_DEFAULTS.dataDir;
   const rootAccessKeyId = options.accessKeyId ?? EMULATOR_DEFAULTS.accessKeyId;
   const rootAccessKeySecret = options.accessKeySecret ?? EMULATOR_DEFAULTS.accessKeySecret;
-  const store = await Store.open(options.dataDir ?? EMULATOR_DEFAULTS.dataDir, now);
-  for (const name of options.createBuckets ?? []) {
-    if (!store.bucket(name))
-      await store.createBucket(name, { cors: { rules: [PERMISSIVE_CORS_RULE], responseVary: false } });
-  }
   const authenticator =
     options.authenticator ??
     createAuthenticator({ rootAccessKeyId, rootAccessKeySecret, tokenSecret: options.tokenSecret, now });
@@ -109,57 +159,115 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     now,
     minDurationSeconds: options.stsMinDurationSeconds,
   });
-
-  const server = createServer(
-    {
-      maxHeaderSize: MAX_HEADER_BYTES,
-      // Headers must arrive promptly, but a 5 GB part over a slow link may legitimately take hours, so
-      // there is no whole-request deadline; a stalled connection is cut by the idle timeout below.
-      headersTimeout: 30_000,
-      requestTimeout: 0,
-      keepAlive: true,
-    },
-    createRequestListener({
-      store,
-      authenticator,
-      now,
-      baseHosts: [...new Set(['localhost', host.toLowerCase()])],
-      defaultBucket: options.defaultBucket,
-      internalRoutes: [...(options.internalRoutes ?? []), ...defaultInternalRoutes({ store, sts })],
-      onObjectStored: options.onObjectStored,
-      faultInjector: options.faultInjector,
-    }),
-  );
-  server.timeout = 120_000;
-  // Longer than browsers' idle-connection reuse window, so ali-oss's parallel parts reuse sockets.
-  server.keepAliveTimeout = 65_000;
-  server.on('clientError', (error, socket) => answerClientError(error, socket as Socket, now));
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? EMULATOR_DEFAULTS.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  let url = '';
+  const faults = createFaultInjection(options.faults);
+  const callbacks = createUploadCallbacks({
+    dataDir,
+    baseUrl: () => url,
+    timeoutMs: options.callbackTimeoutMs,
   });
+  // Before the operation: the caller's hook, then injected faults, then the callback check (a request
+  // the network "lost" never gets as far as having its callback validated).
+  const faultInjector: FaultInjector = async (operation, req, res) => {
+    if ((await options.faultInjector?.(operation, req, res)) === 'handled') return 'handled';
+    if ((await faults.inject(operation, req, res)) === 'handled') return 'handled';
+    return callbacks.check(operation, req, res);
+  };
+  const onObjectStored: ObjectStoredHook = async (event) =>
+    (await options.onObjectStored?.(event)) === 'handled' ? 'handled' : callbacks.onObjectStored(event);
+  const adminRoutes = faultAdminRoutes({ faults, restart: (spare) => restart(spare) });
 
-  const sweep = (at = now()) => sweepLifecycle(store, at);
+  async function openInstance(port: number, portMayBeBusy: boolean): Promise<Instance> {
+    const fence = fenceStore(await Store.open(dataDir, now));
+    const store = fence.store;
+    for (const name of options.createBuckets ?? []) {
+      if (!store.bucket(name))
+        await store.createBucket(name, { cors: { rules: [PERMISSIVE_CORS_RULE], responseVary: false } });
+    }
+    const server = createServer(
+      {
+        maxHeaderSize: MAX_HEADER_BYTES,
+        // Headers must arrive promptly, but a 5 GB part over a slow link may legitimately take hours, so
+        // there is no whole-request deadline; a stalled connection is cut by the idle timeout below.
+        headersTimeout: 30_000,
+        requestTimeout: 0,
+        keepAlive: true,
+      },
+      createRequestListener({
+        store,
+        authenticator,
+        now,
+        baseHosts: [...new Set(['localhost', host.toLowerCase()])],
+        defaultBucket: options.defaultBucket,
+        internalRoutes: [
+          ...(options.internalRoutes ?? []),
+          ...callbacks.routes,
+          ...adminRoutes,
+          ...defaultInternalRoutes({ store, sts }),
+        ],
+        onObjectStored,
+        faultInjector,
+      }),
+    );
+    server.timeout = 120_000;
+    // Longer than browsers' idle-connection reuse window, so ali-oss's parallel parts reuse sockets.
+    server.keepAliveTimeout = 65_000;
+    server.on('clientError', (error, socket) => answerClientError(error, socket as Socket, now));
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    await (portMayBeBusy ? listenAgain : listen)(server, port, host);
+    return { server, fence, sockets };
+  }
+
+  let instance = await openInstance(options.port ?? EMULATOR_DEFAULTS.port, false);
+  const { port } = instance.server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  url = `http://${urlHost}:${port}`;
+
+  // Restarts and close() run one at a time.
+  let closed = false;
+  let transition: Promise<unknown> = Promise.resolve();
+  const serialized = (task: () => Promise<void>): Promise<void> => {
+    const run = transition.then(task);
+    transition = run.catch(() => undefined);
+    return run;
+  };
+
+  function restart(spare?: Socket): Promise<void> {
+    return serialized(async () => {
+      if (closed) throw new Error('the emulator is closed');
+      const old = instance;
+      old.server.close(); // stop accepting; the spared connection closes after its answer
+      for (const socket of old.sockets) if (socket !== spare) socket.destroy();
+      await old.fence.seal(RESTART_DRAIN_MS);
+      instance = await openInstance(port, true);
+    });
+  }
+
+  const sweep = (at = now()) => sweepLifecycle(instance.fence.store, at);
   const timer = setInterval(() => {
     sweep().catch((error: unknown) => console.error('[oss-emulator] lifecycle sweep failed', error));
   }, options.lifecycleSweepIntervalMs ?? 60_000);
   timer.unref();
 
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     sweepLifecycle: sweep,
-    close: async () => {
-      clearInterval(timer);
-      const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
-      server.closeAllConnections();
-      await closed;
-    },
+    restart: () => restart(),
+    faults,
+    close: () =>
+      serialized(async () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(timer);
+        const { server } = instance;
+        const done = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+        server.closeAllConnections();
+        await done;
+      }),
   };
 }

@@ -2,6 +2,7 @@
 // (no bucket may be named "-", so they can never shadow an OSS request). Add new ones to the table.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BUCKET_NAME } from '../../../lib/oss/bucket-name.ts';
 import { PERMISSIVE_CORS_RULE } from '../cors/cors-config.ts';
 import { ossError } from '../errors.ts';
 import { type Exchange, sendBody, sendEmpty } from '../http/exchange.ts';
@@ -31,7 +32,36 @@ export interface InternalRouteDeps {
   sts: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
-const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket reports an IPv4 peer). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const ip = address.toLowerCase().replace(/^::ffff:/, '');
+  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
+}
+
+/**
+ * Restricts a route to clients on this machine: answers 403 to anyone else. For endpoints that can
+ * break or restart the emulator, which must not be reachable when it listens on a public interface.
+ */
+export function loopbackOnly(route: InternalRoute): InternalRoute {
+  return {
+    ...route,
+    handle: async (request) => {
+      if (!isLoopbackAddress(request.exchange.req.socket.remoteAddress)) {
+        sendBody(
+          request.exchange,
+          403,
+          'application/json',
+          JSON.stringify({
+            error: `${request.exchange.req.method} /-/${request.path} answers loopback clients only`,
+          }),
+        );
+        return;
+      }
+      await route.handle(request);
+    },
+  };
+}
 
 export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): InternalRoute[] {
   const stsRoute = (method: string): InternalRoute => ({
@@ -53,7 +83,7 @@ export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): Intern
           JSON.stringify({ status: 'ok', buckets: store.bucketNames() }),
         ),
     },
-    {
+    loopbackOnly({
       method: 'PUT',
       path: /^admin\/buckets\/([^/]+)$/,
       handle: async ({ exchange, params, query }) => {
@@ -66,15 +96,15 @@ export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): Intern
         );
         sendEmpty(exchange, 200);
       },
-    },
-    {
+    }),
+    loopbackOnly({
       method: 'DELETE',
       path: /^admin\/buckets\/([^/]+)$/,
       handle: async ({ exchange, params }) => {
         await store.deleteBucket(params[0]!);
         sendEmpty(exchange, 204);
       },
-    },
+    }),
   ];
 }
 

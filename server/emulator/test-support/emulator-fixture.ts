@@ -102,6 +102,9 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     get port() {
       return running.port;
     },
+    get faults() {
+      return running.faults;
+    },
     close: closeOnce,
     sweepLifecycle: (now) => running.sweepLifecycle(now),
     request: (method, path, init) => send(running.url, method, path, init),

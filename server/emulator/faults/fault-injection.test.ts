@@ -1,0 +1,266 @@
+// Fault injection over real HTTP: faults switched through the admin endpoint of a running emulator with
+// the real authenticator, requests signed with the shared V4 signer.
+
+import { readdir } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openExchange } from '../http/exchange.ts';
+import { isLoopbackAddress, loopbackOnly } from '../routing/internal-routes.ts';
+import {
+  BUCKET,
+  md5HexOf,
+  startTestEmulator,
+  type TestEmulator,
+  testBytes,
+} from '../test-support/emulator-fixture.ts';
+import type { FaultConfig } from './fault-config.ts';
+import type { FaultState } from './fault-injection.ts';
+import { seededRandom } from './seeded-random.ts';
+import { answered, type SignedSend, signedClient } from './signed-test-client.ts';
+
+let emulator: TestEmulator;
+let send: SignedSend;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ authenticator: undefined });
+  send = signedClient(emulator.url, BUCKET);
+});
+afterAll(() => emulator.dispose());
+beforeEach(async () => {
+  await setFaults({});
+});
+
+async function setFaults(config: FaultConfig | Record<string, unknown>): Promise<FaultState> {
+  const res = await emulator.request('PUT', '/-/admin/faults', { body: JSON.stringify(config) });
+  expect(res.status, res.text).toBe(200);
+  return JSON.parse(res.text) as FaultState;
+}
+
+async function getFaults(): Promise<FaultState> {
+  const res = await emulator.request('GET', '/-/admin/faults');
+  expect(res.status).toBe(200);
+  return JSON.parse(res.text) as FaultState;
+}
+
+async function initiate(key: string): Promise<string> {
+  const res = answered(await send({ method: 'POST', key, query: [['uploads', '']] }));
+  expect(res.status).toBe(200);
+  return /<UploadId>([^<]+)<\/UploadId>/.exec(res.text)![1]!;
+}
+
+const uploadPart = (key: string, uploadId: string, partNumber: number, body: Buffer) =>
+  send({
+    method: 'PUT',
+    key,
+    query: [
+      ['partNumber', String(partNumber)],
+      ['uploadId', uploadId],
+    ],
+    body,
+  });
+
+async function listedParts(key: string, uploadId: string): Promise<{ number: number; etag: string }[]> {
+  const res = answered(await send({ method: 'GET', key, query: [['uploadId', uploadId]] }));
+  expect(res.status).toBe(200);
+  return [...res.text.matchAll(/<PartNumber>(\d+)<\/PartNumber>.*?<ETag>([^<]+)<\/ETag>/gs)].map((m) => ({
+    number: Number(m[1]),
+    etag: m[2]!,
+  }));
+}
+
+describe('errors', () => {
+  it('answers the seeded fraction of UploadParts with 503 SlowDown, the same ones on every run', async () => {
+    const config = { errorRate: 0.3, seed: 42 };
+    // The injector rolls twice per request (error, then reset): the error roll decides.
+    const dice = seededRandom(42);
+    const expected = Array.from({ length: 40 }, () => {
+      const errorRoll = dice();
+      dice();
+      return errorRoll < 0.3 ? 503 : 200;
+    });
+    const runs: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      await setFaults(config);
+      const uploadId = await initiate(`errors-${run}.bin`);
+      const statuses: number[] = [];
+      for (let n = 1; n <= 40; n++) {
+        const res = answered(await uploadPart(`errors-${run}.bin`, uploadId, n, testBytes(100, n)));
+        statuses.push(res.status);
+        if (res.status === 503) {
+          expect(res.text).toContain('<Code>SlowDown</Code>');
+          expect(res.headers['x-oss-request-id']).toMatch(/^[0-9A-F]{24}$/);
+        }
+      }
+      runs.push(statuses);
+      const failed = statuses.filter((s) => s === 503).length;
+      expect((await getFaults()).counters).toMatchObject({
+        requests: 40,
+        errors: failed,
+        passed: 40 - failed,
+      });
+      // Only the parts that were not refused exist.
+      expect((await listedParts(`errors-${run}.bin`, uploadId)).map((p) => p.number)).toEqual(
+        statuses.flatMap((s, i) => (s === 200 ? [i + 1] : [])),
+      );
+    }
+    expect(runs[0]).toEqual(expected);
+    expect(runs[1]).toEqual(expected);
+    const failures = expected.filter((s) => s === 503).length;
+    expect(failures).toBeGreaterThan(4); // roughly 30% of 40, not none and not all
+    expect(failures).toBeLessThan(20);
+  });
+
+  it('leaves operations that are not configured alone, and can target any operation by name', async () => {
+    await setFaults({ errorRate: 1 });
+    expect(answered(await send({ method: 'PUT', key: 'plain.txt', body: 'x' })).status).toBe(200);
+
+    await setFaults({ errorRate: 1, errorStatus: 500, operations: ['PutObject', 'GetObject'] });
+    const put = answered(await send({ method: 'PUT', key: 'plain.txt', body: 'y' }));
+    expect(put.status).toBe(500);
+    expect(put.text).toContain('<Code>InternalError</Code>');
+    expect(answered(await send({ method: 'GET', key: 'plain.txt' })).status).toBe(500);
+    expect(answered(await send({ method: 'HEAD', key: 'plain.txt' })).status).toBe(200);
+
+    await setFaults({ errorRate: 1, operations: ['*'] });
+    expect(answered(await send({ method: 'HEAD', key: 'plain.txt' })).status).toBe(503);
+    await setFaults({});
+    expect(answered(await send({ method: 'GET', key: 'plain.txt' })).text).toBe('x');
+  });
+});
+
+describe('connection faults', () => {
+  it('cuts the connection mid-body and stores nothing of the part', async () => {
+    const uploadId = await initiate('resets.bin');
+    await setFaults({ resetRate: 1 });
+    const part = testBytes(512 * 1024, 7);
+    const result = await uploadPart('resets.bin', uploadId, 1, part);
+    expect('error' in result).toBe(true);
+    expect(await listedParts('resets.bin', uploadId)).toEqual([]);
+    expect((await getFaults()).counters).toMatchObject({ requests: 1, resets: 1, passed: 0 });
+    // The half-received body is not left behind in the emulator's temp dir either.
+    await expect.poll(() => readdir(`${emulator.dataDir}/tmp`)).toEqual([]);
+
+    await setFaults({});
+    expect(answered(await uploadPart('resets.bin', uploadId, 1, part)).status).toBe(200);
+    expect(await listedParts('resets.bin', uploadId)).toEqual([{ number: 1, etag: `"${md5HexOf(part)}"` }]);
+  });
+
+  it('drops the next N requests without reading or answering them', async () => {
+    const uploadId = await initiate('drops.bin');
+    await setFaults({ dropNext: 2 });
+    const results = [];
+    for (let n = 1; n <= 3; n++) results.push(await uploadPart('drops.bin', uploadId, n, testBytes(1000, n)));
+    expect(results.map((r) => ('error' in r ? 'cut' : r.status))).toEqual(['cut', 'cut', 200]);
+    expect((await listedParts('drops.bin', uploadId)).map((p) => p.number)).toEqual([3]);
+    const { counters, config } = await getFaults();
+    expect(counters).toMatchObject({ requests: 3, dropped: 2, passed: 1 });
+    expect(config.dropNext).toBeUndefined();
+  });
+});
+
+describe('slow links', () => {
+  it('adds latency', async () => {
+    await setFaults({ latencyMs: 300, operations: ['PutObject'] });
+    const slow = answered(await send({ method: 'PUT', key: 'latency.txt', body: 'x' }));
+    expect(slow.status).toBe(200);
+    expect(slow.ms).toBeGreaterThanOrEqual(290);
+    expect((await getFaults()).counters).toMatchObject({ requests: 1, delayed: 1, passed: 1 });
+    await setFaults({});
+    // Compared, not timed: a loaded test machine may be slow, but not 300 ms slower for no reason.
+    expect(answered(await send({ method: 'PUT', key: 'latency.txt', body: 'x' })).ms).toBeLessThan(slow.ms);
+  });
+
+  it('caps the bandwidth of request bodies, shared by all connections, without altering the bytes', async () => {
+    const uploadId = await initiate('bandwidth.bin');
+    const parts = [testBytes(200 * 1024, 1), testBytes(200 * 1024, 2)];
+    await setFaults({ bandwidthBytesPerSecond: 400_000 });
+    const started = performance.now();
+    const both = await Promise.all(parts.map((p, i) => uploadPart('bandwidth.bin', uploadId, i + 1, p)));
+    const elapsed = performance.now() - started;
+    // 400 KiB at 400 kB/s, less the 40 kB burst: ~0.9 s together, where each alone would need ~0.5 s.
+    expect(elapsed).toBeGreaterThan(800);
+    expect(elapsed).toBeLessThan(5000);
+    expect(both.map((r) => answered(r).status)).toEqual([200, 200]);
+    expect(await listedParts('bandwidth.bin', uploadId)).toEqual(
+      parts.map((p, i) => ({ number: i + 1, etag: `"${md5HexOf(p)}"` })),
+    );
+    expect((await getFaults()).counters).toMatchObject({ requests: 2, throttled: 2, passed: 2 });
+  });
+});
+
+describe('the admin endpoint', () => {
+  it('refuses configs it cannot apply, keeping the current one', async () => {
+    await setFaults({ errorRate: 0.5, seed: 1 });
+    for (const bad of [
+      { errorRate: 2 },
+      { errorStatus: 404 },
+      { operations: ['UploadParts'] },
+      { latency: 5 },
+      { bandwidthBytesPerSecond: 0 },
+    ]) {
+      const res = await emulator.request('PUT', '/-/admin/faults', { body: JSON.stringify(bad) });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(JSON.parse(res.text).error).toEqual(expect.any(String));
+    }
+    expect((await emulator.request('PUT', '/-/admin/faults', { body: '{not json' })).status).toBe(400);
+    expect((await getFaults()).config).toEqual({ errorRate: 0.5, seed: 1 });
+    // An empty body clears, as {} does.
+    expect(JSON.parse((await emulator.request('PUT', '/-/admin/faults')).text).config).toEqual({});
+  });
+
+  it('applies the startEmulator faults option from the first request', async () => {
+    const other = await startTestEmulator({ faults: { errorRate: 1, operations: ['PutObject'] } });
+    try {
+      expect((await other.request('PUT', '/x.txt', { body: 'x' })).status).toBe(503);
+      expect(other.faults.state().counters).toMatchObject({ requests: 1, errors: 1 });
+      other.faults.configure({});
+      expect((await other.request('PUT', '/x.txt', { body: 'x' })).status).toBe(200);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('knows which peers are on this machine', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1'])
+      expect(isLoopbackAddress(address), address).toBe(true);
+    for (const address of ['10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', 'fe80::1', '128.0.0.1', undefined])
+      expect(isLoopbackAddress(address), address).toBe(false);
+  });
+
+  it('answers 403 to a peer that is not on this machine', async () => {
+    let handled = false;
+    const route = loopbackOnly({
+      method: 'GET',
+      path: /^admin\/x$/,
+      handle: async () => {
+        handled = true;
+      },
+    });
+    // A real HTTP exchange whose peer address is made to look remote.
+    const server = createServer((req, res) => {
+      Object.defineProperty(req.socket, 'remoteAddress', { value: '203.0.113.9' });
+      void route.handle({
+        exchange: openExchange(req, res, Date.now()),
+        path: 'admin/x',
+        query: new Map(),
+        params: [],
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        httpRequest({ port: (server.address() as AddressInfo).port, path: '/-/admin/x' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(status).toBe(403);
+      expect(handled).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+});
