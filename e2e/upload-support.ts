@@ -1,7 +1,7 @@
 // Shared by the upload e2e specs: real files on disk, the emulator's view of an object, and a way
 // to hand files to the service worker with full options through the page↔worker protocol.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
@@ -31,6 +31,11 @@ export function makeFile(
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return { path, name, size, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** SHA-256 of a file as it is on disk now. */
+export function sha256OfFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 export interface EmulatorTarget {

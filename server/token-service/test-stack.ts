@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAppServer } from '../app/app-server.ts';
 import { loadConfig, type SkyliftConfig } from '../config/config.ts';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
-import { type RunningEmulator, startEmulator } from '../emulator/server.ts';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { tokenServiceOptions } from './from-config.ts';
 import { tokenService } from './token-service.ts';
 
@@ -19,7 +19,8 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
+/** `extra` adds to (or overrides) the emulator options, e.g. `faults`, `faultInjector`, a fixed `port`. */
+export async function startTestEmulator(extra: EmulatorOptions = {}): Promise<TestEmulator> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skylift-sts-'));
   const emulator = await startEmulator({
     host: '127.0.0.1',
@@ -30,6 +31,7 @@ export async function startTestEmulator(): Promise<TestEmulator> {
     accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
     accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
     stsMinDurationSeconds: 1,
+    ...extra,
   });
   return {
     emulator,
@@ -50,10 +52,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The app server in emulator mode against `emulatorUrl`, configured by `env` as `npm start` would be. */
-export async function startTestApp(emulatorUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const distDir = mkdtempSync(join(tmpdir(), 'skylift-dist-'));
-  writeFileSync(join(distDir, 'index.html'), '<!doctype html><title>Skylift</title>');
+/**
+ * The app server in emulator mode against `emulatorUrl`, configured by `env` as `npm start` would be.
+ * It serves a placeholder page unless `distDir` names a build (the e2e tests pass the real `dist/`).
+ */
+export async function startTestApp(
+  emulatorUrl: string,
+  env: Record<string, string> = {},
+  { distDir: builtDir }: { distDir?: string } = {},
+): Promise<TestApp> {
+  const placeholderDir = builtDir === undefined ? mkdtempSync(join(tmpdir(), 'skylift-dist-')) : undefined;
+  if (placeholderDir)
+    writeFileSync(join(placeholderDir, 'index.html'), '<!doctype html><title>Skylift</title>');
+  const distDir = builtDir ?? placeholderDir!;
   const config = loadConfig(env);
   const logs: string[] = [];
   const service = tokenService(tokenServiceOptions(config, emulatorUrl, (line) => logs.push(line)));
@@ -73,7 +84,7 @@ export async function startTestApp(emulatorUrl: string, env: Record<string, stri
     logs,
     close: async () => {
       await app.close();
-      rmSync(distDir, { recursive: true, force: true });
+      if (placeholderDir) rmSync(placeholderDir, { recursive: true, force: true });
     },
   };
 }

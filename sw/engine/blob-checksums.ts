@@ -6,10 +6,18 @@ import { createMd5, md5DigestToHex } from '../../lib/oss/etag.ts';
 
 async function feed(blob: Blob, update: (bytes: Uint8Array) => void): Promise<void> {
   const reader = blob.stream().getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    update(value);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      update(value);
+    }
+  } catch (error) {
+    // Chromium fails a stream over a file changed on disk with a bare "TypeError: network error";
+    // a one-byte read of the same Blob names the cause (NotReadableError), so callers can tell a
+    // changed file ("select it again") from a transient fault.
+    await blob.slice(0, 1).arrayBuffer();
+    throw error;
   }
 }
 

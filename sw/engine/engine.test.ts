@@ -370,4 +370,19 @@ describe('UploadEngine against the emulator', () => {
     );
     expect(await store.list()).toEqual([]);
   });
+
+  it('refuses a file changed on disk since it was chosen, asking to select it again', async () => {
+    const e = engine();
+    const { file } = randomFile(200 * KiB, 'changed.bin');
+    // What Chromium's disk-backed File does once the file on disk changed: every read fails.
+    const unreadable = Object.assign(file, {
+      slice: () => ({
+        arrayBuffer: () => Promise.reject(new DOMException('could not be read', 'NotReadableError')),
+      }),
+    }) as File;
+    await expect(e.enqueue([{ file: unreadable, options: { key: 't12/changed.bin' } }])).rejects.toThrow(
+      'changed.bin changed or was removed on disk after it was chosen, so it cannot be read. Select this file again.',
+    );
+    expect(await store.list()).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
 import type { PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
+import { isFileReadError } from './errors.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
 import { clampParallel, plannedParts, planParts } from './part-plan.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
@@ -106,6 +107,7 @@ export class UploadEngine {
       }
     });
     await this.checkSpace(items.reduce((sum, item) => sum + item.file.size, 0));
+    for (const { file } of items) await this.checkReadable(file);
     const ids: string[] = [];
     for (const { file, options, plan } of planned) {
       const id = this.deps.newId?.() ?? crypto.randomUUID();
@@ -135,12 +137,31 @@ export class UploadEngine {
         attempts: 0,
         nextTryAt: 0,
       }));
-      await this.deps.store.create(upload, file, parts);
+      try {
+        await this.deps.store.create(upload, file, parts);
+      } catch (error) {
+        // Chromium copies the file into IndexedDB at this put; a file changed since it was chosen
+        // fails the transaction with "Failed to write blobs (InvalidBlob)". Say what that means.
+        await this.checkReadable(file);
+        throw error;
+      }
       ids.push(id);
     }
     this.changed();
     this.deps.requestRun?.();
     return ids;
+  }
+
+  /** A file changed or removed on disk since it was chosen cannot be read: it must be chosen again. */
+  private async checkReadable(file: File): Promise<void> {
+    try {
+      await file.slice(0, 1).arrayBuffer();
+    } catch (error) {
+      if (!isFileReadError(error)) throw error;
+      throw new EnqueueError(
+        `${file.name} changed or was removed on disk after it was chosen, so it cannot be read. Select this file again.`,
+      );
+    }
   }
 
   private async checkSpace(bytes: number): Promise<void> {

@@ -142,10 +142,19 @@ class UploadRun {
     const stored = await withRetries(async () => {
       this.ctx.live.partStarted(this.upload.id, 1, file.size);
       try {
-        const [result, crc] = await Promise.all([
-          this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
-          crc64OfBlob(file),
-        ]);
+        const localCrc = crc64OfBlob(file);
+        localCrc.catch(() => undefined);
+        const result = await this.ctx.client
+          .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
+          .catch(async (error: unknown) => {
+            // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
+            const readError = await localCrc.then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            throw isFileReadError(readError) ? readError : error;
+          });
+        const crc = await localCrc;
         if (result.crc64 !== undefined && BigInt(result.crc64) !== crc) {
           throw new CrcMismatchError(
             `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,

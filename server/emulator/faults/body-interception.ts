@@ -24,20 +24,28 @@ export function interceptBody(req: IncomingMessage, stage: Stage): void {
     stage(iterate()) as ReturnType<IncomingMessage[typeof Symbol.asyncIterator]>;
 }
 
-/** Aborted when the client's connection closes, so a paced read does not sleep past a dead socket. */
-function connectionClosed(req: IncomingMessage): AbortSignal {
+/**
+ * Aborted when the client's connection closes, so a paced read does not sleep past a dead socket.
+ * The listener is removed once the body is read: keep-alive sockets carry many requests.
+ */
+function watchConnection(req: IncomingMessage): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
+  const abort = () => controller.abort();
   if (req.socket.destroyed) controller.abort();
-  else req.socket.once('close', () => controller.abort());
-  return controller.signal;
+  else req.socket.once('close', abort);
+  return { signal: controller.signal, release: () => req.socket.off('close', abort) };
 }
 
 export function throttleStage(req: IncomingMessage, bucket: TokenBucket): Stage {
   return async function* throttled(chunks) {
-    const closed = connectionClosed(req);
-    for await (const chunk of chunks) {
-      await bucket.take(chunk.length, closed);
-      yield chunk;
+    const connection = watchConnection(req);
+    try {
+      for await (const chunk of chunks) {
+        await bucket.take(chunk.length, connection.signal);
+        yield chunk;
+      }
+    } finally {
+      connection.release();
     }
   };
 }
