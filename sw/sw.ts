@@ -5,6 +5,7 @@ import type { PrecacheEntry } from 'workbox-precaching';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { SKIP_WAITING } from '../lib/protocol/messages.ts';
+import { takeOverSafely } from './update/take-over.ts';
 import { installUploadEngine } from './upload-worker.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -16,8 +17,8 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { deny
 
 self.addEventListener('message', (event) => {
   // A new worker waits until the page asks it to take over (see src/pwa/register-sw.ts), so an
-  // update never replaces the worker behind the user's back.
-  if (event.data?.type === SKIP_WAITING) void self.skipWaiting();
+  // update never replaces the worker behind the user's back, and then lets uploads in flight finish.
+  if (event.data?.type === SKIP_WAITING) event.waitUntil(takeOverSafely());
 });
 
 self.addEventListener('activate', (event) => {

@@ -59,6 +59,9 @@ export function installUploadEngine(): void {
         if (request.syncBudgetMs !== undefined)
           await store?.setSetting(SYNC_BUDGET_SETTING, request.syncBudgetMs);
         return { ok: true };
+      case 'upload/drain':
+        await engine.drain();
+        return { ok: true };
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
         if ((await store?.listActive())?.length) driver.requestRun();

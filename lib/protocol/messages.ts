@@ -89,7 +89,9 @@ export type UploadRequest =
   /** A page opened: answer with a snapshot, and resume unfinished uploads. */
   | { type: 'upload/hello' }
   /** Engine settings; tests shorten the sync-event budget with it. */
-  | { type: 'upload/configure'; syncBudgetMs?: number };
+  | { type: 'upload/configure'; syncBudgetMs?: number }
+  /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
+  | { type: 'upload/drain' };
 
 export type UploadReply =
   | { ok: true; uploadIds?: string[]; uploads?: UploadView[] }

@@ -218,6 +218,36 @@ describe('UploadEngine against the emulator', () => {
     expect([...partCounts().values()].every((n) => n === 1)).toBe(true);
   });
 
+  it('drains for a new worker version: parts in flight finish and are recorded, none starts, the successor completes', async () => {
+    fault = async (op) => {
+      if (op === 'UploadPart') await new Promise((r) => setTimeout(r, 80));
+      return undefined;
+    };
+    const old = engine();
+    const { file, bytes } = randomFile(2 * MiB);
+    await old.enqueue([{ file, options: { key: 't3/drain.bin', partSize: 128 * KiB, parallel: 3 } }]);
+    const running = old.run({ budgetMs: 60_000 });
+    await expect.poll(async () => (await store.list())[0]?.partsDone ?? 0).toBeGreaterThan(1);
+    await old.drain();
+    const result = await running;
+    expect(result.workRemains).toBe(true);
+    const sentBeforeDrain = partAnswers.length;
+    const parts = await store.parts((await store.list())[0]!.id);
+    // Nothing is left half-sent: every part is either recorded done or still waiting to be sent.
+    expect(parts.every((p) => p.state === 'done' || p.state === 'pending')).toBe(true);
+    expect(parts.filter((p) => p.state === 'done').length).toBe(partCounts().size);
+    // A drained engine starts nothing more, whatever asks it to run.
+    expect((await old.run({ budgetMs: 60_000 })).workRemains).toBe(true);
+    expect(partAnswers.length).toBe(sentBeforeDrain);
+
+    const successor = engine();
+    while ((await successor.run({ budgetMs: 60_000 })).workRemains) {
+      // keep going until the successor reports the upload finished
+    }
+    expect(await objectHash('t3/drain.bin')).toBe(sha256(bytes));
+    expect([...partCounts().values()].every((n) => n === 1)).toBe(true);
+  });
+
   it('reconciles with ListParts on wake: adopts a part OSS has but the records missed, re-sends one OSS lost', async () => {
     const { file, bytes } = randomFile(1 * MiB);
     const e1 = engine();

@@ -71,6 +71,8 @@ export class UploadEngine {
   private readonly controllers = new Map<string, AbortController>();
   private readonly runs = new Map<string, Promise<RunOutcome | undefined>>();
   private current: Promise<RunResult> | undefined;
+  /** Set when a new worker version takes over; this engine starts nothing after that. */
+  private draining = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? Date.now;
@@ -183,7 +185,9 @@ export class UploadEngine {
    * overlap: a second caller waits for the first, then does what is left within its own budget.
    */
   async run({ budgetMs = DEFAULT_BUDGET_MS }: { budgetMs?: number } = {}): Promise<RunResult> {
-    const deadline = this.now() + budgetMs;
+    const budgetEnd = this.now() + budgetMs;
+    // Once draining, nothing new starts: the deadline is already past.
+    const deadline = () => (this.draining ? Number.NEGATIVE_INFINITY : budgetEnd);
     while (this.current) await this.current.catch(() => undefined);
     this.current = this.runPass(deadline);
     try {
@@ -193,13 +197,13 @@ export class UploadEngine {
     }
   }
 
-  private async runPass(deadline: number): Promise<RunResult> {
+  private async runPass(deadline: () => number): Promise<RunResult> {
     const tried = new Set<string>();
     let waitingForNetwork = false;
     let blocked = false;
     for (;;) {
       const next = (await this.deps.store.listActive()).find((u) => !tried.has(u.id));
-      if (!next || this.now() >= deadline) break;
+      if (!next || this.now() >= deadline()) break;
       tried.add(next.id);
       const outcome = await this.runOne(next, deadline);
       if (outcome === undefined) blocked = true;
@@ -211,7 +215,7 @@ export class UploadEngine {
   }
 
   /** One upload under its lock; undefined when another context holds the lock. */
-  private async runOne(upload: UploadRecord, deadline: number): Promise<RunOutcome | undefined> {
+  private async runOne(upload: UploadRecord, deadline: () => number): Promise<RunOutcome | undefined> {
     const controller = new AbortController();
     this.controllers.set(upload.id, controller);
     const run = this.locks
@@ -248,6 +252,15 @@ export class UploadEngine {
       this.controllers.delete(upload.id);
       this.changed();
     }
+  }
+
+  /**
+   * Hands over to a new version of the worker: no part starts from now on, parts in flight finish
+   * and are recorded, then this resolves. The new worker resumes from the stored state.
+   */
+  async drain(): Promise<void> {
+    this.draining = true;
+    while (this.current) await this.current.catch(() => undefined);
   }
 
   /** Stops the upload's run, if any, and waits until it has let go. */

@@ -37,8 +37,11 @@ export interface RunnerContext {
 }
 
 export interface RunOptions {
-  /** No new part starts after this time (ms); parts already in flight finish. */
-  deadline: number;
+  /**
+   * No new part starts after this time (ms); parts already in flight finish. A function, because a
+   * drain (a new worker taking over) moves it to "now" while the run is under way.
+   */
+  deadline: () => number;
   /** Pause/abort commands cut the run short through this. */
   signal: AbortSignal;
 }
@@ -256,7 +259,7 @@ class UploadRun {
     let budgetSpent = false;
     const worker = async () => {
       while (!stop && !inner.signal.aborted) {
-        if (this.ctx.now() >= this.options.deadline) {
+        if (this.ctx.now() >= this.options.deadline()) {
           budgetSpent = true;
           return;
         }
@@ -292,7 +295,7 @@ class UploadRun {
   private async sendPart(part: PartRecord, signal: AbortSignal): Promise<void> {
     const { id, key, uploadId } = this.upload;
     if (part.nextTryAt > this.ctx.now()) {
-      if (part.nextTryAt > this.options.deadline) throw new BudgetSpent('Next try is after the budget');
+      if (part.nextTryAt > this.options.deadline()) throw new BudgetSpent('Next try is after the budget');
       await this.ctx.retry.sleep(part.nextTryAt - this.ctx.now(), signal);
     }
     await withRetries(
@@ -330,7 +333,7 @@ class UploadRun {
       this.retryEnv({
         signal,
         firstAttempt: part.attempts + 1,
-        mayStart: () => this.ctx.now() < this.options.deadline,
+        mayStart: () => this.ctx.now() < this.options.deadline(),
         onRetry: async (decision, attempt) => {
           const nextTryAt = this.ctx.now() + decision.delayMs;
           await this.ctx.store.markPartFailed(id, part.partNumber, nextTryAt, decision.problem.message);
