@@ -101,7 +101,7 @@ export class SkyliftApp extends LitElement {
       <main>
         <section ?hidden=${this.view !== 'uploads'} aria-labelledby="uploads-heading">
           <h2 id="uploads-heading" tabindex="-1">Uploads</h2>
-          <p>Large files to Alibaba Cloud OSS, in the background: uploads keep going when the network drops or the tab closes.</p>
+          <p>Large files to Alibaba Cloud OSS, part by part: an upload picks up where it stopped when the network drops.</p>
           <upload-queue></upload-queue>
         </section>
         <section ?hidden=${this.view !== 'dashboard'} aria-labelledby="dashboard-heading">

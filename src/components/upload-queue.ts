@@ -1,139 +1,271 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import { createCredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import { customElement, query, state } from 'lit/decorators.js';
 import type { UploadView } from '../../lib/protocol/messages.ts';
 import { command, enqueue, reselect, subscribe } from '../bridge/upload-bridge.ts';
+import { summarizeUploads, ThroughputHistory } from '../dashboard/throughput-history.ts';
+import { uploadOptionsFor } from '../settings/apply-settings.ts';
+import {
+  activeCount,
+  EndingTracker,
+  notificationChoice,
+  notificationFor,
+  showBadge,
+  showNotification,
+} from '../uploads/finish-alerts.ts';
+import { keyPrefixProblem, loadKeyPrefix, saveKeyPrefix, shortName } from '../uploads/key-prefix.ts';
+import { type PickedFile, pickedFromDrop } from '../uploads/picked-files.ts';
+import { UploadIntake } from '../uploads/upload-intake.ts';
+import { objectAddress, uploadTarget } from '../uploads/upload-target.ts';
+import type { ConfirmDialog } from './confirm-dialog.ts';
+import './confirm-dialog.ts';
+import { controlStyles } from './shared-styles.ts';
+import type { NotifyAnswer } from './uploads/notify-prompt.ts';
+import './uploads/notify-prompt.ts';
+import type { UploadAction } from './uploads/upload-item.ts';
+import './uploads/upload-item.ts';
+import type { PrefixChange } from './uploads/upload-picker.ts';
+import './uploads/upload-picker.ts';
+import './uploads/upload-totals.ts';
 
-/** An upload's state in words, as people (and the e2e tests) read it. */
-export function stateInWords(upload: UploadView): string {
-  switch (upload.state) {
-    case 'queued':
-      return 'queued';
-    case 'uploading':
-      return upload.retrying ? `retrying — attempt ${upload.attempt}` : 'uploading';
-    case 'completing':
-      return 'completing';
-    case 'waiting-for-network':
-      return 'waiting for network';
-    case 'paused':
-      return 'paused';
-    case 'needs-file':
-      return 'needs the file again';
-    case 'failed':
-      return `failed: ${upload.problem?.message ?? 'unknown reason'}`;
-    case 'done':
-      return upload.problem ? `done (${upload.problem.message})` : 'done';
-    case 'aborted':
-      return 'aborted';
-  }
-}
+/** "Not now" is remembered, so the offer does not come back with every upload. */
+const NOTIFY_DECLINED_KEY = 'skylift.notify-declined.v1';
 
-const formatBytes = (n: number) => new Intl.NumberFormat('en').format(Math.round(n));
+const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 
-/** Minimal upload queue: choose files, watch them go, pause/resume/retry/abort. Issue 6 replaces it. */
+/**
+ * The upload view: add files (input, folder, drop anywhere on the page) under a key prefix, and
+ * follow every upload of this browser as the engine reports it.
+ */
 @customElement('upload-queue')
 export class UploadQueue extends LitElement {
-  static override styles = css`
-    :host { display: block; }
-    ul { list-style: none; padding: 0; }
-    li { padding: 0.5rem 0; border-bottom: 1px solid var(--sl-muted, #ccc); }
-    .name { font-weight: 600; }
-    button { margin-inline-end: 0.25rem; }
-    .error { color: var(--sl-error, #b00020); }
-  `;
+  static override styles = [
+    controlStyles,
+    css`
+      :host { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+      ul { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.75rem; }
+      li { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 8px; padding: 0.75rem 1rem;
+        min-width: 0; }
+      .alert p, .notices p { margin: 0.25rem 0; overflow-wrap: anywhere; }
+      .alert { border-inline-start: 4px solid var(--sl-error); background: var(--sl-error-bg); padding: 0.5rem 0.75rem;
+        border-radius: 4px; }
+      .hint { margin: 0; }
+      .empty { margin: 0; }
+      section.totals { background: var(--sl-surface); border: 1px solid var(--sl-border); border-radius: 8px;
+        padding: 0.75rem 1rem; }
+      h3 { margin: 0 0 0.5rem; font-size: 1.05rem; }
+      .drop-overlay { position: fixed; inset: 0; display: grid; place-items: center; pointer-events: none; z-index: 10;
+        background: color-mix(in srgb, var(--sl-bg) 80%, transparent); border: 4px dashed var(--sl-accent);
+        font-size: 1.5rem; font-weight: 600; }
+    `,
+  ];
 
   @state() private uploads: UploadView[] = [];
-  @state() private error = '';
+  @state() private errors: string[] = [];
+  @state() private notices: string[] = [];
+  @state() private ownPrefix = loadKeyPrefix();
+  @state() private prefixProblem = keyPrefixProblem(this.ownPrefix);
+  @state() private tokenPrefix?: string;
+  @state() private dragging = false;
+  @state() private now = Date.now();
+  @state() private samples: readonly number[] = [];
+  @state() private offerNotifications = false;
+  @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
+
+  private readonly intake = new UploadIntake({
+    tokenPrefix: async () => {
+      this.tokenPrefix = (await uploadTarget()).prefix;
+      return this.tokenPrefix;
+    },
+    optionsFor: (key, size) => uploadOptionsFor(key, size),
+    enqueue,
+  });
+  private readonly history = new ThroughputHistory();
+  private readonly endings = new EndingTracker();
   private unsubscribe?: () => void;
-  private keyPrefixLookup?: Promise<string>;
+  private ticker?: ReturnType<typeof setInterval>;
+
+  private readonly onDragOver = (event: DragEvent) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  };
+  private readonly onDragLeave = (event: DragEvent) => {
+    // Leaving one element for another also fires dragleave; only leaving the window has no target.
+    if (event.relatedTarget === null) this.dragging = false;
+  };
+  private readonly onDrop = (event: DragEvent) => {
+    this.dragging = false;
+    if (!event.dataTransfer || !hasFiles(event)) return;
+    event.preventDefault();
+    const picked = pickedFromDrop(event.dataTransfer);
+    if (location.hash && location.hash !== '#/') location.hash = '#/';
+    picked.then(
+      (files) => this.add(files),
+      (error: Error) => {
+        this.errors = [`Could not read what was dropped: ${error.message}`];
+      },
+    );
+  };
 
   override connectedCallback() {
     super.connectedCallback();
-    this.unsubscribe = subscribe((uploads) => {
-      this.uploads = uploads;
-    });
+    this.unsubscribe = subscribe((uploads) => this.onSnapshot(uploads));
+    document.addEventListener('dragover', this.onDragOver);
+    document.addEventListener('dragleave', this.onDragLeave);
+    document.addEventListener('drop', this.onDrop);
   }
 
   override disconnectedCallback() {
     this.unsubscribe?.();
+    document.removeEventListener('dragover', this.onDragOver);
+    document.removeEventListener('dragleave', this.onDragLeave);
+    document.removeEventListener('drop', this.onDrop);
+    clearInterval(this.ticker);
+    this.ticker = undefined;
     super.disconnectedCallback();
   }
 
-  /** Keys are the token service's prefix + the file name: the credentials may write only there. */
-  private keyPrefix(): Promise<string> {
-    this.keyPrefixLookup ??= createCredentialsProvider()
-      .get()
-      .then((c) => c.prefix)
-      .catch(() => {
-        this.keyPrefixLookup = undefined;
-        return '';
-      });
-    return this.keyPrefixLookup;
+  private onSnapshot(uploads: UploadView[]) {
+    // Newest first: what was just added appears where the person is looking.
+    this.uploads = [...uploads].sort((a, b) => b.createdAt - a.createdAt);
+    this.intake.seen(uploads);
+    if (this.history.add(summarizeUploads(uploads).rate, Date.now())) this.samples = this.history.values();
+    showBadge(activeCount(uploads));
+    const message = notificationFor(this.endings.next(uploads));
+    if (message && document.hidden) void showNotification(message).catch(() => undefined);
+    this.tickWhileRetrying();
   }
 
-  private async onChoose(event: Event) {
-    const input = event.target as HTMLInputElement;
-    const files = [...(input.files ?? [])];
-    if (files.length === 0) return;
-    this.error = '';
-    try {
-      const prefix = await this.keyPrefix();
-      await enqueue(files.map((file) => ({ file, options: { key: `${prefix}${file.name}` } })));
-    } catch (error) {
-      this.error = (error as Error).message;
+  /** A one-second clock for "next try in n s", running only while something waits to retry. */
+  private tickWhileRetrying() {
+    const retrying = this.uploads.some((u) => u.retrying);
+    if (retrying && this.ticker === undefined) {
+      this.ticker = setInterval(() => {
+        this.now = Date.now();
+      }, 1000);
+    } else if (!retrying && this.ticker !== undefined) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
     }
-    input.value = '';
+    this.now = Date.now();
   }
 
-  private async onReselect(upload: UploadView, event: Event) {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    this.error = '';
-    await reselect(upload.id, file).catch((error: Error) => {
-      this.error = error.message;
-    });
-    input.value = '';
+  private async add(picked: PickedFile[]) {
+    if (picked.length === 0) return;
+    if (this.prefixProblem) {
+      this.errors = [`Fix the key prefix first: ${this.prefixProblem}`];
+      return;
+    }
+    const outcome = await this.intake.add(picked, this.ownPrefix);
+    this.errors = [...(outcome.error ? [outcome.error] : []), ...outcome.refused];
+    this.notices = [
+      ...(outcome.queued > 0 ? [`Added ${outcome.queued} ${outcome.queued === 1 ? 'file' : 'files'}.`] : []),
+      ...outcome.duplicates,
+    ];
+    if (
+      outcome.queued > 0 &&
+      notificationChoice() === 'default' &&
+      !localStorage.getItem(NOTIFY_DECLINED_KEY)
+    ) {
+      this.offerNotifications = true;
+    }
   }
 
-  private act(upload: UploadView, name: 'pause' | 'resume' | 'retry' | 'abort') {
-    command(upload.id, name).catch((error: Error) => {
-      this.error = error.message;
-    });
+  private onPrefix(event: CustomEvent<PrefixChange>) {
+    this.ownPrefix = event.detail.prefix;
+    this.prefixProblem = event.detail.problem;
+    if (!event.detail.problem) saveKeyPrefix(event.detail.prefix);
   }
 
-  private renderUpload(u: UploadView) {
-    const done = Math.min(u.size, u.bytesConfirmed + u.bytesInFlight);
-    const active = u.state === 'queued' || u.state === 'uploading' || u.state === 'waiting-for-network';
-    return html`<li data-upload-id=${u.id} data-state=${u.state}>
-      <div><span class="name">${u.fileName}</span> → ${u.key}</div>
-      <div role="status" aria-live="polite" class="state">${stateInWords(u)}</div>
-      <div class="bytes">${formatBytes(u.bytesConfirmed)} of ${formatBytes(u.size)} bytes confirmed</div>
-      <progress max=${u.size || 1} value=${u.state === 'done' ? u.size || 1 : done} aria-label="Progress of ${u.fileName}"></progress>
-      ${u.speed > 0 ? html`<span>${formatBytes(u.speed / 1e6)} MB/s, ${Math.ceil(u.etaSeconds ?? 0)} s left</span>` : nothing}
-      <div>
-        ${active ? html`<button @click=${() => this.act(u, 'pause')}>Pause ${u.fileName}</button>` : nothing}
-        ${u.state === 'paused' ? html`<button @click=${() => this.act(u, 'resume')}>Resume ${u.fileName}</button>` : nothing}
-        ${u.state === 'failed' ? html`<button @click=${() => this.act(u, 'retry')}>Retry ${u.fileName}</button>` : nothing}
-        ${
-          u.state !== 'done' && u.state !== 'aborted'
-            ? html`<button @click=${() => this.act(u, 'abort')}>Abort ${u.fileName}</button>`
-            : nothing
-        }
-        ${
-          u.state === 'needs-file'
-            ? html`<label>Select ${u.fileName} again <input type="file" @change=${(e: Event) => this.onReselect(u, e)} /></label>`
-            : nothing
-        }
-      </div>
-    </li>`;
+  private async onNotifyAnswer(event: CustomEvent<NotifyAnswer>) {
+    this.offerNotifications = false;
+    if (event.detail === 'not-now') {
+      localStorage.setItem(NOTIFY_DECLINED_KEY, '1');
+      return;
+    }
+    const permission = await Notification.requestPermission();
+    this.notices = [
+      permission === 'granted'
+        ? 'Notifications are on: you will hear when uploads finish or fail while Skylift is in the background.'
+        : 'Notifications are blocked; the browser’s site settings can allow them later.',
+    ];
+  }
+
+  private async onAction(event: CustomEvent<UploadAction>) {
+    const action = event.detail;
+    const name = shortName(action.upload.fileName);
+    try {
+      if (action.kind === 'reselect') {
+        await reselect(action.upload.id, action.file);
+      } else if (action.kind === 'copy') {
+        const address = await objectAddress(action.upload.key);
+        await navigator.clipboard.writeText(address).then(
+          () => {
+            this.notices = [`Copied the address of ${name}: ${address}`];
+          },
+          () => {
+            this.notices = [`The address of ${name} (copying was refused; select it to copy): ${address}`];
+          },
+        );
+      } else if (action.command === 'abort') {
+        const confirmed = await this.confirmDialog.ask({
+          title: 'Abort this upload?',
+          lines: [action.upload.key, 'OSS deletes the parts uploaded so far; this cannot be undone.'],
+          confirmLabel: 'Abort upload',
+        });
+        if (confirmed) await command(action.upload.id, 'abort');
+      } else {
+        await command(action.upload.id, action.command);
+      }
+      this.errors = [];
+    } catch (error) {
+      this.errors = [`${name}: ${(error as Error).message}`];
+    }
+  }
+
+  private renderList() {
+    if (this.uploads.length === 0) {
+      return html`<p class="empty muted">No uploads yet. Choose files above, or drop them anywhere on this page.</p>`;
+    }
+    return html`<section class="totals" aria-labelledby="totals-heading">
+        <h3 id="totals-heading">All uploads</h3>
+        <upload-totals .uploads=${this.uploads} .samples=${this.samples}></upload-totals>
+      </section>
+      <ul aria-label="Uploads" @upload-action=${this.onAction}>
+        ${this.uploads.map(
+          (u) => html`<li data-upload-id=${u.id} data-state=${u.state}>
+            <upload-item .upload=${u} .now=${this.now}></upload-item>
+          </li>`,
+        )}
+      </ul>`;
   }
 
   override render() {
+    const active = activeCount(this.uploads);
     return html`
-      <label>Choose files to upload <input type="file" multiple @change=${this.onChoose} /></label>
-      ${this.error ? html`<p role="alert" class="error">${this.error}</p>` : nothing}
-      <ul aria-label="Uploads">${this.uploads.map((u) => this.renderUpload(u))}</ul>
+      <upload-picker .ownPrefix=${this.ownPrefix} .tokenPrefix=${this.tokenPrefix} .problem=${this.prefixProblem}
+        ?dragging=${this.dragging} @files-picked=${(e: CustomEvent<PickedFile[]>) => this.add(e.detail)}
+        @prefix-change=${this.onPrefix}></upload-picker>
+      ${
+        this.errors.length > 0
+          ? html`<div role="alert" class="alert">${this.errors.map((e) => html`<p>${e}</p>`)}</div>`
+          : nothing
+      }
+      <div role="status" class="notices">${this.notices.map((n) => html`<p>${n}</p>`)}</div>
+      ${this.offerNotifications ? html`<notify-prompt @notify-answer=${this.onNotifyAnswer}></notify-prompt>` : nothing}
+      ${
+        active > 0
+          ? html`<p class="hint muted">
+              You can close this tab:
+              ${active === 1 ? 'the upload carries on in the background and picks' : `the ${active} uploads carry on in the background and pick`}
+              up again when the browser next starts.
+            </p>`
+          : nothing
+      }
+      ${this.renderList()}
+      ${this.dragging ? html`<div class="drop-overlay" aria-hidden="true">Drop to upload</div>` : nothing}
+      <confirm-dialog></confirm-dialog>
     `;
   }
 }
