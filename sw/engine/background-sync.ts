@@ -52,20 +52,33 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
     },
   });
 
+  /** Runs here and now, again and again while work remains and this worker is kept alive. */
+  const runDirectly = () => {
+    directRun = directRun.then(async () => {
+      while (await runOnce()) {
+        // Nothing else wakes us without Background Sync: keep going while the worker lives,
+        // but give a waiting-for-network upload a moment rather than spinning.
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    });
+  };
+
   return {
     requestRun() {
-      if (hasSync) {
-        void queue.registerSync();
-        return;
-      }
-      directRun = directRun.then(async () => {
-        while (await runOnce()) {
-          // Without SyncManager nothing else wakes us while this page is open: keep going,
-          // but give a waiting-for-network upload a moment rather than spinning.
-          await new Promise((resolve) => setTimeout(resolve, 5_000));
-        }
-      });
+      if (!hasSync) return runDirectly();
+      // workbox's registerSync() only logs a refusal, and a user can block Background Sync in the
+      // site settings: then uploads would wait forever. Ask first, and run directly when refused.
+      void syncPermitted().then((permitted) => (permitted ? queue.registerSync() : runDirectly()));
     },
     idle: () => directRun.catch(() => undefined),
   };
+}
+
+async function syncPermitted(): Promise<boolean> {
+  try {
+    const status = await self.navigator.permissions.query({ name: 'background-sync' as PermissionName });
+    return status.state !== 'denied';
+  } catch {
+    return true; // no Permissions API for it: assume the browser lets sync through
+  }
 }
