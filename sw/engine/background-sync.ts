@@ -32,7 +32,11 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
   const runOnce = async () => {
     const engine = await options.engine();
     const result = await engine.run({ budgetMs: await options.budgetMs() });
-    return result.workRemains;
+    // A drained engine leaves what remains to the new worker version (it resumes on the page's
+    // hello). Registering another sync here would fire it at this outgoing worker, which is replaced
+    // mid-event: the tag then stays registered and the new worker gets no sync event, so the upload
+    // stalls (e2e/upload-update.spec.ts).
+    return result.workRemains && !engine.drained;
   };
 
   const queue = new Queue(SYNC_QUEUE_NAME, {

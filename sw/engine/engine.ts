@@ -263,6 +263,11 @@ export class UploadEngine {
     while (this.current) await this.current.catch(() => undefined);
   }
 
+  /** Whether drain() was called: what is left belongs to the new worker version. */
+  get drained(): boolean {
+    return this.draining;
+  }
+
   /** Stops the upload's run, if any, and waits until it has let go. */
   private async interrupt(id: string): Promise<void> {
     this.controllers.get(id)?.abort(new DOMException('Stopped by a command', 'AbortError'));
