@@ -45,11 +45,18 @@ function waitForReady(child: ChildProcess, stderr: () => string): Promise<string
   });
 }
 
-export async function spawnEmulator(bucket = 'bench'): Promise<EmulatorProcess> {
+/**
+ * `entry` is the script to run, relative to the repository: main.ts, or a wrapper that takes the same
+ * arguments and prints the same ready line (the app suite's adds a traffic recorder).
+ */
+export async function spawnEmulator(
+  bucket = 'bench',
+  entry = 'server/emulator/main.ts',
+): Promise<EmulatorProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'skylift-bench-emulator-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/emulator/main.ts', '--port', '0', '--data', dataDir, '--bucket', bucket],
+    ['--import', 'tsx', entry, '--port', '0', '--data', dataDir, '--bucket', bucket],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

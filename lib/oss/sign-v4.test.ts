@@ -11,6 +11,7 @@ import {
   parseIsoDateV4,
   presignV4,
   signatureV4,
+  signingKeyV4,
   signingRegionV4,
   signRequestV4,
   stringToSignV4,
@@ -129,6 +130,31 @@ describe('V4 header auth: Go SDK vectors', () => {
       signatureV4('sk', '20231216', 'cn-hangzhou', await stringToSignV4(cr, isoDate, scope));
     expect(await sign(right)).toBe('e21d18daa82167720f9b1047ae7e7f1ce7cb77a31e8203a7d5f4624fa0284afe');
     expect(await sign(wrong)).not.toBe('e21d18daa82167720f9b1047ae7e7f1ce7cb77a31e8203a7d5f4624fa0284afe');
+  });
+});
+
+describe('signing key cache', () => {
+  const scope = '20231216/cn-hangzhou/oss/aliyun_v4_request';
+  const sts = () => stringToSignV4('GET\n/b/k\n\n\n\nUNSIGNED-PAYLOAD', '20231216T162057Z', scope);
+
+  it('keeps keys apart by secret, date, region and product, and hands out copies', async () => {
+    const first = await signatureV4('sk', '20231216', 'cn-hangzhou', await sts());
+    const key = await signingKeyV4('sk', '20231216', 'cn-hangzhou');
+    key.fill(0); // a caller scribbling on its key must not change later signatures
+    expect(await signatureV4('sk', '20231216', 'cn-hangzhou', await sts())).toBe(first);
+    const others = await Promise.all([
+      signatureV4('sk2', '20231216', 'cn-hangzhou', await sts()),
+      signatureV4('sk', '20231217', 'cn-hangzhou', await sts()),
+      signatureV4('sk', '20231216', 'cn-beijing', await sts()),
+      signatureV4('sk', '20231216', 'cn-hangzhou', await sts(), 'oss-cloudbox'),
+    ]);
+    expect(new Set([first, ...others]).size).toBe(5);
+  });
+
+  it('still signs right after more scopes than it keeps', async () => {
+    const expected = await signatureV4('sk', '20231216', 'cn-hangzhou', await sts());
+    for (let i = 0; i < 100; i++) await signingKeyV4(`secret-${i}`, '20231216', 'cn-hangzhou');
+    expect(await signatureV4('sk', '20231216', 'cn-hangzhou', await sts())).toBe(expected);
   });
 });
 

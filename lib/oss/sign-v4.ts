@@ -109,16 +109,55 @@ export async function stringToSignV4(
   return [ALGORITHM_V4, isoDate, scope, await sha256Hex(canonicalRequest)].join('\n');
 }
 
+/**
+ * Signing keys by scope. A key depends only on (secret, date, region, product), yet costs four HMACs:
+ * one process signs (browser) or verifies (emulator) many requests per scope, so each is derived once.
+ * Bounded, least recently used out, for long-lived processes that see many STS secrets over time.
+ */
+const signingKeys = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+const MAX_SIGNING_KEYS = 32;
+
+function cachedSigningKeyV4(
+  secret: string,
+  yyyymmdd: string,
+  region: string,
+  product: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const scope = JSON.stringify([secret, yyyymmdd, region, product]);
+  let key = signingKeys.get(scope);
+  if (key) {
+    signingKeys.delete(scope); // re-inserted below as the most recently used
+  } else {
+    key = deriveSigningKeyV4(secret, yyyymmdd, region, product);
+    const derived = key;
+    derived.catch(() => {
+      if (signingKeys.get(scope) === derived) signingKeys.delete(scope); // a failure is not remembered
+    });
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
+  }
+  signingKeys.set(scope, key);
+  return key;
+}
+
+async function deriveSigningKeyV4(
+  secret: string,
+  yyyymmdd: string,
+  region: string,
+  product: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const dateKey = await hmacSha256(`aliyun_v4${secret}`, yyyymmdd);
+  const regionKey = await hmacSha256(dateKey, region);
+  const productKey = await hmacSha256(regionKey, product);
+  return hmacSha256(productKey, SCOPE_TERMINATOR);
+}
+
 export async function signingKeyV4(
   secret: string,
   yyyymmdd: string,
   region: string,
   product = DEFAULT_PRODUCT,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const dateKey = await hmacSha256(`aliyun_v4${secret}`, yyyymmdd);
-  const regionKey = await hmacSha256(dateKey, region);
-  const productKey = await hmacSha256(regionKey, product);
-  return hmacSha256(productKey, SCOPE_TERMINATOR);
+  return (await cachedSigningKeyV4(secret, yyyymmdd, region, product)).slice(); // the cached one stays intact
 }
 
 /** Lowercase hex signature of a string-to-sign. */
@@ -129,7 +168,8 @@ export async function signatureV4(
   stringToSign: string,
   product = DEFAULT_PRODUCT,
 ): Promise<string> {
-  return toHex(await hmacSha256(await signingKeyV4(secret, yyyymmdd, region, product), stringToSign));
+  const key = await cachedSigningKeyV4(secret, yyyymmdd, region, product);
+  return toHex(await hmacSha256(key, stringToSign));
 }
 
 export interface SignatureV4Context {

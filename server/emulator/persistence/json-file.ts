@@ -1,18 +1,33 @@
 // Records are small JSON files replaced atomically (temp file, fsync, rename), so a reader or a crash
 // sees either the old record or the new one, never half of one.
+//
+// Purpose-built rather than write-file-atomic: its generality (an lstat per path component to resolve
+// symlinks, stat/chown/chmod to keep a replaced file's owner and mode, exit-signal handlers) cost
+// ~1.2 ms of CPU per record, one per UploadPart, and none of it applies to the paths the emulator
+// generates under its own data dir.
 
-import { readdir, readFile } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value), { fsync: true });
+  // Named `<record>.json.<suffix>`, beside the record so the rename stays in one directory: that is
+  // the form startup recovery deletes after a crash.
+  const tmp = `${path}.${randomBytes(6).toString('hex')}`;
+  try {
+    // flush: fsync before close, so the renamed record is never empty after a power cut.
+    await writeFile(tmp, JSON.stringify(value), { flag: 'wx', flush: true });
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
 }
 
 export async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
 }
 
-/** Names of the files in `dir` ending in `.json` (others are write-file-atomic leftovers); [] if no dir. */
+/** Names of the files in `dir` ending in `.json` (others are temp files of unfinished writes); [] if no dir. */
 export async function listJsonFiles(dir: string): Promise<{ json: string[]; other: string[] }> {
   let names: string[];
   try {

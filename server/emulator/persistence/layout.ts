@@ -12,11 +12,14 @@ export const GENERATED_ID = /^[0-9A-F]{32}$/;
 
 export class DataLayout {
   readonly tmpDir: string;
+  /** Folders of part records of finished uploads, moved here in one rename to be deleted after the reply. */
+  readonly trashDir: string;
   readonly blobsDir: string;
   readonly bucketsDir: string;
 
   constructor(readonly root: string) {
     this.tmpDir = join(root, 'tmp');
+    this.trashDir = join(root, 'trash');
     this.blobsDir = join(root, 'blobs');
     this.bucketsDir = join(root, 'buckets');
   }

@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { multipartEtag } from '../../../lib/oss/etag.ts';
 import {
+  BUCKET,
   crcHeaderOf,
   md5HexOf,
   startTestEmulator,
@@ -151,6 +152,22 @@ describe('persistence', () => {
     expect(await readdir(layout.tmpDir)).toEqual([]);
     expect(await readdir(layout.blobsDir)).toHaveLength(1);
     expect(await readdir(partsDir)).toEqual([]);
+  });
+
+  it('moves finished part records to the trash in one rename, empties it after replying, and at start', async () => {
+    const uploadId = await initiate('trash.bin');
+    const etag = (await emu.request('PUT', `/trash.bin?partNumber=1&uploadId=${uploadId}`, { body: 'x' }))
+      .headers.etag!;
+    const partsRoot = layout.partsRoot(BUCKET);
+    expect(await readdir(partsRoot)).toEqual([uploadId]);
+    const done = await emu.request('POST', `/trash.bin?uploadId=${uploadId}`, { body: completeXml([etag]) });
+    expect(done.status).toBe(200);
+    expect(await readdir(partsRoot)).toEqual([]);
+    await waitFor(async () => (await readdir(layout.trashDir)).length === 0);
+    // A crash before the trash was emptied: the next start empties it.
+    await writeFile(join(layout.trashDir, 'leftover'), 'part records');
+    await emu.restart();
+    expect(await readdir(layout.trashDir)).toEqual([]);
   });
 
   it('frees data files on overwrite and delete', async () => {

@@ -138,7 +138,17 @@ export class Store {
   private async adoptBody(body: ReceivedBody): Promise<string> {
     const blob = newId();
     await rename(body.tmpPath, this.layout.blobFile(blob));
+    adopted.add(body);
     return blob;
+  }
+
+  /** Runs `commit`, then deletes the body's temp file unless `commit` got as far as adopting it. */
+  private async adoptOrDiscard<T>(body: ReceivedBody, commit: () => Promise<T>): Promise<T> {
+    try {
+      return await commit();
+    } finally {
+      if (!adopted.has(body)) await this.discard(body);
+    }
   }
 
   // --- objects -------------------------------------------------------------------------------------
@@ -150,8 +160,8 @@ export class Store {
     metadata: ObjectMetadata,
     forbidOverwrite: boolean,
   ): Promise<ObjectRecord> {
-    try {
-      return await this.locks.run(objectLockName(bucketName, key), async () => {
+    return this.adoptOrDiscard(body, () =>
+      this.locks.run(objectLockName(bucketName, key), async () => {
         const bucket = this.requireBucket(bucketName);
         const previous = bucket.objects.get(key);
         if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
@@ -169,10 +179,8 @@ export class Store {
         };
         await this.commitObject(bucket, record, previous);
         return record;
-      });
-    } finally {
-      await this.discard(body); // no-op once renamed
-    }
+      }),
+    );
   }
 
   getObject(bucketName: string, key: string): ObjectRecord | undefined {
@@ -256,7 +264,12 @@ export class Store {
     return upload;
   }
 
-  /** Commits a received part. The body is streamed outside the lock, so parallel parts don't queue. */
+  /**
+   * Commits a received part. The body is streamed outside any lock, and parts of one upload commit in
+   * parallel (the upload's lock shared, only a part number exclusive), while a Complete or Abort holds
+   * the upload exclusively: a part either commits before it, and is seen by it, or after it, and finds
+   * NoSuchUpload. No part is acknowledged and then silently lost.
+   */
   async putPart(
     bucketName: string,
     uploadId: string,
@@ -264,27 +277,28 @@ export class Store {
     partNumber: number,
     body: ReceivedBody,
   ): Promise<PartRecord> {
-    try {
-      return await this.locks.run(uploadLockName(bucketName, uploadId), async () => {
-        const upload = this.requireUpload(bucketName, uploadId, key);
-        const blob = await this.adoptBody(body);
-        const record: PartRecord = {
-          partNumber,
-          etag: `"${body.md5Hex}"`,
-          size: body.size,
-          crc64: body.crc64.toString(10),
-          blob,
-          lastModified: secondPrecision(this.now()),
-        };
-        await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
-        const replaced = upload.parts.get(partNumber);
-        upload.parts.set(partNumber, record);
-        if (replaced) await this.freeBlobs([replaced.blob]);
-        return record;
-      });
-    } finally {
-      await this.discard(body);
-    }
+    return this.adoptOrDiscard(body, () =>
+      this.locks.runShared(uploadLockName(bucketName, uploadId), () =>
+        // Exclusive per part number, so that two bodies for one number update file and index in the same order.
+        this.locks.run(`${uploadLockName(bucketName, uploadId)}#${partNumber}`, async () => {
+          const upload = this.requireUpload(bucketName, uploadId, key);
+          const blob = await this.adoptBody(body);
+          const record: PartRecord = {
+            partNumber,
+            etag: `"${body.md5Hex}"`,
+            size: body.size,
+            crc64: body.crc64.toString(10),
+            blob,
+            lastModified: secondPrecision(this.now()),
+          };
+          await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
+          const replaced = upload.parts.get(partNumber);
+          upload.parts.set(partNumber, record);
+          if (replaced) await this.freeBlobs([replaced.blob]);
+          return record;
+        }),
+      ),
+    );
   }
 
   /**
@@ -331,7 +345,11 @@ export class Store {
     });
   }
 
-  /** Removes an upload's records; the blobs of the parts `freePart` selects go too. */
+  /**
+   * Removes an upload's records; the blobs of the parts `freePart` selects go too. Deleting the upload
+   * record commits the removal. The part records (up to 10,000 files) are then moved to the trash in
+   * one rename and deleted after the reply; a crash before that leaves them to startup recovery.
+   */
   private async dropUpload(
     bucket: BucketState,
     upload: UploadState,
@@ -341,7 +359,15 @@ export class Store {
     const { uploadId } = upload.record;
     bucket.uploads.delete(uploadId);
     await rm(this.layout.uploadFile(name, uploadId), { force: true });
-    await rm(this.layout.partsDir(name, uploadId), { recursive: true, force: true });
+    const trash = join(this.layout.trashDir, newId());
+    const moved = await rename(this.layout.partsDir(name, uploadId), trash).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+        return false;
+      },
+    );
+    if (moved) void rm(trash, { recursive: true, force: true }).catch(() => {}); // or at the next start
     await this.freeBlobs([...upload.parts.values()].filter(freePart).map((p) => p.blob));
   }
 
@@ -358,15 +384,15 @@ export class Store {
 
   /**
    * Rebuilds the index and finishes or undoes whatever a crash interrupted:
-   * - temp files (bodies cut off mid-stream, unfinished record writes) are deleted;
+   * - temp files (bodies cut off mid-stream, unfinished record writes) and the trash are deleted;
    * - an upload whose object record already names it committed its Complete: roll forward by removing it;
    * - parts directories without an upload record are leftovers of a finished Complete/Abort;
    * - blobs that no record points at (renamed just before a crash, or freed just before one) are deleted.
    */
   private async recover(): Promise<void> {
     const { layout } = this;
-    await rm(layout.tmpDir, { recursive: true, force: true });
-    for (const dir of [layout.tmpDir, layout.blobsDir, layout.bucketsDir])
+    for (const dir of [layout.tmpDir, layout.trashDir]) await rm(dir, { recursive: true, force: true });
+    for (const dir of [layout.tmpDir, layout.trashDir, layout.blobsDir, layout.bucketsDir])
       await mkdir(dir, { recursive: true });
     const referenced = new Set<string>();
 
@@ -423,7 +449,7 @@ export class Store {
   }
 }
 
-/** Deletes write-file-atomic temp files left in `dir` by a crash; returns the record files. */
+/** Deletes the temp files of record writes (json-file.ts) left in `dir` by a crash; returns the record files. */
 async function cleanLeftovers(dir: string): Promise<{ json: string[] }> {
   await mkdir(dir, { recursive: true });
   const { json, other } = await listJsonFiles(dir);
@@ -432,6 +458,9 @@ async function cleanLeftovers(dir: string): Promise<{ json: string[] }> {
   }
   return { json: json.filter((n) => n !== 'bucket.json') };
 }
+
+/** Bodies renamed into blobs/, whose temp file is therefore gone. */
+const adopted = new WeakSet<ReceivedBody>();
 
 const objectLockName = (bucket: string, key: string) => `object:${bucket}/${key}`;
 const uploadLockName = (bucket: string, uploadId: string) => `upload:${bucket}/${uploadId}`;
