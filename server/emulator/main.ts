@@ -10,30 +10,49 @@ import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
 import { startEmulator } from './server.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: String(EMULATOR_DEFAULTS.port) },
-    data: { type: 'string', default: EMULATOR_DEFAULTS.dataDir },
-    host: { type: 'string', default: EMULATOR_DEFAULTS.host },
-    bucket: { type: 'string', default: EMULATOR_DEFAULTS.bucket },
-    'access-key-id': { type: 'string', default: EMULATOR_DEFAULTS.accessKeyId },
-    'access-key-secret': { type: 'string', default: EMULATOR_DEFAULTS.accessKeySecret },
-    'callback-timeout-ms': { type: 'string' },
-    'fault-error-rate': { type: 'string' },
-    'fault-error-status': { type: 'string' },
-    'fault-reset-rate': { type: 'string' },
-    'fault-latency-ms': { type: 'string' },
-    'fault-bandwidth': { type: 'string' },
-    'fault-ops': { type: 'string' },
-    'fault-seed': { type: 'string' },
-    'fault-drop-next': { type: 'string' },
-  },
-  strict: true,
-});
+const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--data ${EMULATOR_DEFAULTS.dataDir}] [--host ${EMULATOR_DEFAULTS.host}]
+  [--bucket ${EMULATOR_DEFAULTS.bucket}] [--access-key-id ID] [--access-key-secret SECRET] [--callback-timeout-ms 5000]
+  [--fault-error-rate 0..1] [--fault-error-status 500|503] [--fault-reset-rate 0..1] [--fault-latency-ms N]
+  [--fault-bandwidth BYTES_PER_SECOND] [--fault-ops UploadPart,PutObject] [--fault-seed N] [--fault-drop-next N]
+Root credentials default to the well-known emulator keys (README, "The OSS emulator").`;
 
 function fail(message: string): never {
   console.error(message);
   process.exit(2);
+}
+
+const OPTIONS = {
+  port: { type: 'string', default: String(EMULATOR_DEFAULTS.port) },
+  data: { type: 'string', default: EMULATOR_DEFAULTS.dataDir },
+  host: { type: 'string', default: EMULATOR_DEFAULTS.host },
+  bucket: { type: 'string', default: EMULATOR_DEFAULTS.bucket },
+  'access-key-id': { type: 'string', default: EMULATOR_DEFAULTS.accessKeyId },
+  'access-key-secret': { type: 'string', default: EMULATOR_DEFAULTS.accessKeySecret },
+  'callback-timeout-ms': { type: 'string' },
+  'fault-error-rate': { type: 'string' },
+  'fault-error-status': { type: 'string' },
+  'fault-reset-rate': { type: 'string' },
+  'fault-latency-ms': { type: 'string' },
+  'fault-bandwidth': { type: 'string' },
+  'fault-ops': { type: 'string' },
+  'fault-seed': { type: 'string' },
+  'fault-drop-next': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    // An unknown or malformed flag: one line saying which, then how to call it — no stack trace.
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+const values = parseFlags();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 /** A numeric flag, or undefined when absent; parseFaultConfig checks the ranges. */

@@ -260,4 +260,23 @@ describe('CLI', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--port', 'abc'], /^Invalid --port abc$/m],
+    [['--fault-error-rate', '2'], /^Invalid --fault-\* flags: /m],
+  ])('refuses %j with one clear line and exit code 2', async (args, message) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/emulator/main.ts', ...args], {
+      cwd: join(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\bat .+:\d+:\d+/); // no stack trace
+  });
 });
