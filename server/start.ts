@@ -77,5 +77,11 @@ try {
     console.error(`Configuration error: ${error.message}`);
     process.exit(2);
   }
+  const { code, port } = error as { code?: string; port?: number };
+  if (code === 'EADDRINUSE') {
+    // Usually a second `npm start`; say which port and how to pick another.
+    console.error(`Port ${port} is already in use: stop what uses it, or set PORT / OSS_EMULATOR_PORT.`);
+    process.exit(2);
+  }
   throw error;
 }
