@@ -5,6 +5,7 @@ import type { PrecacheEntry } from 'workbox-precaching';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { SKIP_WAITING } from '../lib/protocol/messages.ts';
+import { installNotificationClicks } from './notifications/focus-app.ts';
 import { takeOverSafely } from './update/take-over.ts';
 import { installUploadEngine } from './upload-worker.ts';
 
@@ -27,3 +28,4 @@ self.addEventListener('activate', (event) => {
 
 // The upload engine owns every queued upload from here on (docs/upload-engine.md).
 installUploadEngine();
+installNotificationClicks();

@@ -3,11 +3,12 @@
 // the smallest OSS accepts (100 KiB, the last may be smaller) to keep the setup quick; only the Complete
 // request is timed.
 
+import { MAX_PARTS, MIN_PART_SIZE } from '../../lib/oss/limits.ts';
 import { atMost, info, type Measurement } from '../lib/measurement.ts';
 import { NodeOssClient } from '../lib/node-oss-client.ts';
 import { forEachParallel } from '../lib/parallel.ts';
 import { cpuSecondsBetween, readCpuSeconds } from '../lib/process-stats.ts';
-import { KiB, secondsSince, toMB } from '../lib/units.ts';
+import { secondsSince, toMB } from '../lib/units.ts';
 import { withEmulator } from './emulator-process.ts';
 import {
   completeBody,
@@ -15,13 +16,13 @@ import {
   expectedMultipartObject,
   initiateUpload,
   type UploadedPart,
-  uploadPart,
+  uploadCheckedPart,
   verifyStoredObject,
 } from './multipart.ts';
 import { randomPayload, randomPayloads } from './payload.ts';
 
-const PARTS = 10_000;
-const PART_BYTES = 100 * KiB;
+const PARTS = MAX_PARTS;
+const PART_BYTES = MIN_PART_SIZE;
 const LAST_PART_BYTES = 1;
 /** Distinct part bodies, cycled; enough that a part stored under the wrong number changes the ETag. */
 const DISTINCT_BODIES = 64;
@@ -46,13 +47,7 @@ export async function measureCompleteManyParts(): Promise<Measurement[]> {
       await forEachParallel(PARTS, PARALLEL, async (i) => {
         const partNumber = i + 1;
         const body = partNumber === PARTS ? lastBody : bodies[i % DISTINCT_BODIES]!;
-        const part = await uploadPart(client, key, uploadId, partNumber, body.bytes);
-        if (part.etag !== body.etag || part.crc64 !== body.crc64Header) {
-          throw new Error(
-            `part ${partNumber}: ETag ${part.etag} CRC64 ${part.crc64}, sent ${body.etag} ${body.crc64Header}`,
-          );
-        }
-        parts[i] = part;
+        parts[i] = await uploadCheckedPart(client, key, uploadId, partNumber, body);
       });
       const uploadSeconds = secondsSince(uploadStart);
       const cpuPerPart = cpuSecondsBetween(uploadCpu, await readCpuSeconds(emulator.pid)) / PARTS;

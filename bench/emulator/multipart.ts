@@ -3,8 +3,10 @@
 
 import { crc64Combine, crc64ToHeader } from '../../lib/oss/crc64.ts';
 import { multipartEtag, unquoteEtag } from '../../lib/oss/etag.ts';
-import { buildXml, parseXml } from '../../lib/oss/xml.ts';
+import { parseXml } from '../../lib/oss/xml.ts';
+import { completeMultipartUploadXml } from '../../lib/oss-client/oss-client.ts';
 import type { NodeOssClient, OssResponse } from '../lib/node-oss-client.ts';
+import type { Payload } from './payload.ts';
 
 export interface UploadedPart {
   partNumber: number;
@@ -53,11 +55,26 @@ export async function uploadPart(
   };
 }
 
+/** UploadPart of a pre-hashed payload, throwing unless the emulator answers with the payload's ETag and CRC64. */
+export async function uploadCheckedPart(
+  client: NodeOssClient,
+  key: string,
+  uploadId: string,
+  partNumber: number,
+  payload: Payload,
+): Promise<UploadedPart> {
+  const part = await uploadPart(client, key, uploadId, partNumber, payload.bytes);
+  if (part.etag !== payload.etag || part.crc64 !== payload.crc64Header) {
+    throw new Error(
+      `part ${partNumber}: ETag ${part.etag} CRC64 ${part.crc64}, sent ${payload.etag} ${payload.crc64Header}`,
+    );
+  }
+  return part;
+}
+
 /** The Complete request body; built ahead of time so a timed Complete measures only the request. */
 export function completeBody(parts: readonly UploadedPart[]): string {
-  return buildXml('CompleteMultipartUpload', {
-    Part: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
-  });
+  return completeMultipartUploadXml(parts);
 }
 
 export function completeUpload(client: NodeOssClient, key: string, uploadId: string, body: string) {

@@ -15,7 +15,7 @@ import {
   expectedMultipartObject,
   initiateUpload,
   type UploadedPart,
-  uploadPart,
+  uploadCheckedPart,
   verifyStoredObject,
 } from './multipart.ts';
 import { randomPayloads } from './payload.ts';
@@ -48,13 +48,7 @@ export async function measureUploadPartThroughput(): Promise<Measurement[]> {
       const parts: UploadedPart[] = [];
       const sendPart = async (partNumber: number) => {
         const payload = payloads[partNumber % PARALLEL]!;
-        const part = await uploadPart(client, key, uploadId, partNumber, payload.bytes);
-        if (part.etag !== payload.etag || part.crc64 !== payload.crc64Header) {
-          throw new Error(
-            `part ${partNumber}: ETag ${part.etag} CRC64 ${part.crc64}, sent ${payload.etag} ${payload.crc64Header}`,
-          );
-        }
-        parts.push(part);
+        parts.push(await uploadCheckedPart(client, key, uploadId, partNumber, payload));
       };
 
       // One untimed round of PARALLEL parts: JIT, the wasm CRC64 instance, sockets and the page cache warm up.

@@ -1,9 +1,7 @@
 // Sizes are set in binary units (OSS part sizes are KiB/MiB), results reported in decimal MB, as the
 // targets in the issues are written.
 
-export const KiB = 1024;
-export const MiB = 1024 * KiB;
-export const GiB = 1024 * MiB;
+export { GiB, KiB, MiB } from '../../lib/oss/limits.ts';
 
 const MB = 1e6;
 
