@@ -1,8 +1,17 @@
 // Numbers as the dashboard, settings and part views show them. Sizes in binary units (part sizes
 // are whole MiB), rates in MB/s as the upload list shows them.
 
-const number = (n: number, digits = 1) =>
-  new Intl.NumberFormat('en', { maximumFractionDigits: digits }).format(n);
+// Building an Intl.NumberFormat costs far more than using one, and a list of uploads formats numbers
+// on every progress update (about 10 a second): keep one per precision.
+const formatters = new Map<number, Intl.NumberFormat>();
+const number = (n: number, digits = 1) => {
+  let formatter = formatters.get(digits);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en', { maximumFractionDigits: digits });
+    formatters.set(digits, formatter);
+  }
+  return formatter.format(n);
+};
 
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
