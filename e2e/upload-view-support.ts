@@ -2,7 +2,7 @@
 // a DataTransfer of disk-backed Files), settings that make many small parts, and reading the view.
 import { expect, type JSHandle, type Locator, type Page } from '@playwright/test';
 import { SETTINGS_STORAGE_KEY } from '../src/settings/settings-store.ts';
-import type { UploadSettings } from '../src/settings/upload-settings.ts';
+import { DEFAULT_SETTINGS, type UploadSettings } from '../src/settings/upload-settings.ts';
 
 /** The list item of the upload whose key is `key` (keys are unique; names may repeat). */
 export function itemByKey(page: Page, key: string): Locator {
@@ -14,15 +14,7 @@ export function itemByKey(page: Page, key: string): Locator {
 
 /** Upload settings as the settings view would store them (they apply to files chosen afterwards). */
 export async function useSettings(page: Page, settings: Partial<UploadSettings>): Promise<void> {
-  const all: UploadSettings = {
-    partSize: 'auto',
-    parallel: 'auto',
-    storageClass: 'Standard',
-    forbidOverwrite: false,
-    metadata: [],
-    tags: [],
-    ...settings,
-  };
+  const all: UploadSettings = { ...DEFAULT_SETTINGS, ...settings };
   await page.evaluate(([name, value]) => localStorage.setItem(name, value), [
     SETTINGS_STORAGE_KEY,
     JSON.stringify(all),

@@ -13,6 +13,13 @@ import type { UploadCallback } from '../protocol/upload-options.ts';
 import { errorFromResponse, OssNetworkError, OssRequestError } from './errors.ts';
 import { objectUrl } from './object-url.ts';
 
+/** The CompleteMultipartUpload request body listing `parts` (ascending by part number, as OSS requires). */
+export function completeMultipartUploadXml(parts: readonly { partNumber: number; etag: string }[]): string {
+  return buildXml('CompleteMultipartUpload', {
+    Part: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
+  });
+}
+
 export interface OssClientOptions {
   credentials: CredentialsProvider;
   fetch?: typeof fetch;
@@ -211,9 +218,7 @@ export function createOssClient(options: OssClientOptions) {
       parts: readonly { partNumber: number; etag: string }[],
       headers: Headers = {},
     ): Promise<StoredObject> {
-      const body = buildXml('CompleteMultipartUpload', {
-        Part: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })),
-      });
+      const body = completeMultipartUploadXml(parts);
       const { response } = await send({
         operation: 'CompleteMultipartUpload',
         method: 'POST',

@@ -3,6 +3,8 @@
 // UploadOptions, so there is one definition of what an upload accepts (lib/protocol/upload-options.ts)
 // and one of how parts are planned (sw/engine/part-plan.ts).
 
+import { MAX_TAGS } from '../../lib/oss/limits.ts';
+import { STORAGE_CLASSES, type StorageClass } from '../../lib/oss/storage-class.ts';
 import type { UploadCallback, UploadOptions } from '../../lib/protocol/upload-options.ts';
 import {
   DEFAULT_PARALLEL,
@@ -15,8 +17,7 @@ import {
 } from '../../sw/engine/part-plan.ts';
 import { formatBytes, formatCount } from '../dashboard/format.ts';
 
-export const STORAGE_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'] as const;
-export type StorageClass = (typeof STORAGE_CLASSES)[number];
+export { MAX_TAGS, STORAGE_CLASSES, type StorageClass };
 
 export type CallbackBodyType = 'form' | 'json';
 export const CALLBACK_CONTENT_TYPES: Record<CallbackBodyType, NonNullable<UploadCallback['contentType']>> = {
@@ -74,7 +75,6 @@ export const DEFAULT_SETTINGS: UploadSettings = {
 
 /** OSS limits: user metadata (names + values) at most 8 KB; at most 10 tags of 128/256 characters. */
 export const MAX_METADATA_BYTES = 8 * 1024;
-export const MAX_TAGS = 10;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 export const MIN_PART_SIZE_MIB = 0.1;

@@ -1,18 +1,15 @@
 // How a file is cut into parts. Pure: size in, plan out.
 //
-// OSS limits (oss-api.md §1.2–1.3): parts of 100 KB..5 GB (the last may be smaller), at most 10,000
+// OSS limits (oss-api.md §1.2–1.3, lib/oss/limits.ts): parts of 100 KB..5 GB (the last may be smaller), at most 10,000
 // parts. Throughput measured here peaked with 8 MiB parts and 6–8 in flight (browser-platform.md);
 // larger files get larger parts, in whole MiB, so they still fit in 10,000.
 
-export const KiB = 1024;
-export const MiB = 1024 * KiB;
-export const GiB = 1024 * MiB;
+import { GiB, KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB } from '../../lib/oss/limits.ts';
+
+export { GiB, KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB };
 
 /** Smaller files (and empty ones) go through a single PutObject, as ali-oss does. */
 export const MULTIPART_THRESHOLD = 100 * KiB;
-export const MIN_PART_SIZE = 100 * KiB;
-export const MAX_PART_SIZE = 5 * GiB;
-export const MAX_PARTS = 10_000;
 export const DEFAULT_PART_SIZE = 8 * MiB;
 export const DEFAULT_PARALLEL = 6;
 /** More than this only queues requests behind Chromium's six connections per host. */

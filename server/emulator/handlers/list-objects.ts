@@ -1,6 +1,5 @@
 // ListObjects (v1, `GET /`) and ListObjectsV2 (`GET /?list-type=2`), §1.11.
 
-import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml, type XmlObject } from '../../../lib/oss/xml.ts';
 import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
 import { ossError } from '../errors.ts';
@@ -9,7 +8,7 @@ import { compareKeys, lowerBound } from '../persistence/key-order.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
 import type { BucketState } from '../persistence/store.ts';
 import { groupByDelimiter, type Listing } from './group-by-delimiter.ts';
-import { integerParam, type OperationContext, wantsUrlEncoding, xmlTime } from './operation-context.ts';
+import { encodingFields, integerParam, type OperationContext, xmlTime } from './operation-context.ts';
 
 const DEFAULT_MAX_KEYS = 100;
 const MAX_KEYS = 1000;
@@ -79,8 +78,7 @@ const lastMarker = (entries: Listing<ObjectRecord>['entries']) => {
 export async function listObjects(ctx: OperationContext): Promise<void> {
   const marker = ctx.query.get('marker') ?? '';
   const { listing: result, prefix, delimiter, maxKeys } = listing(ctx, marker);
-  const url = wantsUrlEncoding(ctx);
-  const encode = url ? (t: string) => uriEncode(t) : (t: string) => t;
+  const { EncodingType, encode } = encodingFields(ctx);
   sendXml(
     ctx,
     200,
@@ -90,7 +88,7 @@ export async function listObjects(ctx: OperationContext): Promise<void> {
       Marker: encode(marker),
       MaxKeys: maxKeys,
       Delimiter: encode(delimiter),
-      EncodingType: url ? 'url' : undefined,
+      EncodingType,
       IsTruncated: String(result.truncated),
       NextMarker: result.truncated ? encode(lastMarker(result.entries)) : undefined,
       ...contents(result.entries, encode, true),
@@ -111,8 +109,7 @@ export async function listObjectsV2(ctx: OperationContext): Promise<void> {
   const startAfter = ctx.query.get('start-after');
   const marker = token !== undefined && token !== '' ? decodeToken(token) : (startAfter ?? '');
   const { listing: result, prefix, delimiter, maxKeys } = listing(ctx, marker);
-  const url = wantsUrlEncoding(ctx);
-  const encode = url ? (t: string) => uriEncode(t) : (t: string) => t;
+  const { EncodingType, encode } = encodingFields(ctx);
   sendXml(
     ctx,
     200,
@@ -123,7 +120,7 @@ export async function listObjectsV2(ctx: OperationContext): Promise<void> {
       StartAfter: startAfter === undefined ? undefined : encode(startAfter),
       MaxKeys: maxKeys,
       Delimiter: encode(delimiter),
-      EncodingType: url ? 'url' : undefined,
+      EncodingType,
       IsTruncated: String(result.truncated),
       NextContinuationToken: result.truncated ? encodeToken(lastMarker(result.entries)) : undefined,
       ...contents(result.entries, encode, ctx.query.get('fetch-owner') === 'true'),

@@ -1,12 +1,11 @@
 // ListMultipartUploads (`GET /?uploads`), §1.6: sorted by key, then upload id.
 
-import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml } from '../../../lib/oss/xml.ts';
 import { sendXml } from '../http/exchange.ts';
 import { compareKeys } from '../persistence/key-order.ts';
 import type { UploadRecord } from '../persistence/records.ts';
 import { groupByDelimiter } from './group-by-delimiter.ts';
-import { integerParam, type OperationContext, wantsUrlEncoding, xmlTime } from './operation-context.ts';
+import { encodingFields, integerParam, type OperationContext, xmlTime } from './operation-context.ts';
 
 const MAX_UPLOADS = 1000;
 
@@ -37,13 +36,12 @@ export async function listMultipartUploads(ctx: OperationContext): Promise<void>
   });
 
   const last = entries.at(-1);
-  const url = wantsUrlEncoding(ctx);
-  const encode = url ? (t: string) => uriEncode(t) : (t: string) => t;
+  const { EncodingType, encode } = encodingFields(ctx);
   sendXml(
     ctx,
     200,
     buildXml('ListMultipartUploadsResult', {
-      EncodingType: url ? 'url' : undefined,
+      EncodingType,
       Bucket: ctx.bucketName,
       KeyMarker: encode(keyMarker),
       UploadIdMarker: uploadIdMarker,

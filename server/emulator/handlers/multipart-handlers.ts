@@ -2,6 +2,7 @@
 
 import { crc64Combine, crc64ToHeader } from '../../../lib/oss/crc64.ts';
 import { multipartEtag, unquoteEtag } from '../../../lib/oss/etag.ts';
+import { MAX_PARTS, MIN_PART_SIZE } from '../../../lib/oss/limits.ts';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml, parseXml, type XmlElement, type XmlNode } from '../../../lib/oss/xml.ts';
 import { ossError } from '../errors.ts';
@@ -9,20 +10,13 @@ import { sendEmpty, sendXml } from '../http/exchange.ts';
 import type { PartRecord } from '../persistence/records.ts';
 import type { CompletePlan, UploadState } from '../persistence/store.ts';
 import { forbidOverwriteHeader, metadataFromHeaders } from './object-metadata.ts';
-import { integerParam, type OperationContext, wantsUrlEncoding, xmlTime } from './operation-context.ts';
+import { encodingFields, integerParam, type OperationContext, xmlTime } from './operation-context.ts';
 import { readSmallBody, receiveObjectBody } from './request-body.ts';
 
 const MIN_PART_NUMBER = 1;
-const MAX_PART_NUMBER = 10_000;
-/** Every part but the last must be at least this large, checked at Complete (§1.3 item 6). */
-const MIN_PART_BYTES = 100 * 1024;
 /** 10,000 <Part> entries are well under 1 MiB; anything much larger is not a Complete body. */
 const MAX_COMPLETE_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_LIST = 1000;
-
-function encodingFields(ctx: OperationContext): { EncodingType?: string; encode: (text: string) => string } {
-  return wantsUrlEncoding(ctx) ? { EncodingType: 'url', encode: (t) => uriEncode(t) } : { encode: (t) => t };
-}
 
 function uploadIdOf(ctx: OperationContext): string {
   return ctx.query.get('uploadId') ?? '';
@@ -61,7 +55,7 @@ function partNumberOf(ctx: OperationContext): number {
     );
   }
   const n = /^\d{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= MIN_PART_NUMBER && n <= MAX_PART_NUMBER)) {
+  if (!(n >= MIN_PART_NUMBER && n <= MAX_PARTS)) {
     throw ossError.invalidArgument(
       'Part number must be an integer between 1 and 10000, inclusive.',
       'PartNumber',
@@ -141,7 +135,7 @@ async function planComplete(ctx: OperationContext, upload: UploadState, body: st
     parts = [...upload.parts.values()].sort((a, b) => a.partNumber - b.partNumber);
     if (parts.length === 0) throw ossError.malformedXml();
   }
-  if (parts.slice(0, -1).some((p) => p.size < MIN_PART_BYTES)) throw ossError.entityTooSmall();
+  if (parts.slice(0, -1).some((p) => p.size < MIN_PART_SIZE)) throw ossError.entityTooSmall();
   // The object's ETag and CRC come from the part records alone: Complete never reads part bytes.
   let crc = 0n;
   for (const part of parts) crc = crc64Combine(crc, BigInt(part.crc64), part.size);

@@ -2,19 +2,13 @@
 // GetObject / HeadObject answer with (§1.1, §1.8).
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_TAGS } from '../../../lib/oss/limits.ts';
+import { STORAGE_CLASSES } from '../../../lib/oss/storage-class.ts';
 import { percentDecode } from '../../../lib/oss/uri-encode.ts';
 import { ossError } from '../errors.ts';
 import type { ObjectMetadata, ObjectRecord, StorageClass } from '../persistence/records.ts';
 
-const STORAGE_CLASSES: readonly StorageClass[] = [
-  'Standard',
-  'IA',
-  'Archive',
-  'ColdArchive',
-  'DeepColdArchive',
-];
 const META_PREFIX = 'x-oss-meta-';
-const MAX_TAGS = 10;
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 

@@ -1,6 +1,7 @@
 // What every operation handler receives once routing and authentication are done, and the hook the
 // lead's upload-callback feature plugs into.
 
+import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import { ossError } from '../errors.ts';
 import type { Address } from '../http/addressing.ts';
@@ -47,6 +48,14 @@ export type OperationHandler = (ctx: OperationContext) => Promise<void>;
 /** `encoding-type=url` asks for keys and prefixes URL-encoded in XML bodies. */
 export function wantsUrlEncoding(ctx: OperationContext): boolean {
   return ctx.query.get('encoding-type') === 'url';
+}
+
+/** `encoding-type=url`: the EncodingType element to echo and how keys, prefixes and markers are written. */
+export function encodingFields(ctx: OperationContext): {
+  EncodingType?: string;
+  encode: (text: string) => string;
+} {
+  return wantsUrlEncoding(ctx) ? { EncodingType: 'url', encode: (t) => uriEncode(t) } : { encode: (t) => t };
 }
 
 /** Timestamps in XML bodies: ISO with the milliseconds OSS always writes as .000. */

@@ -1,9 +1,10 @@
 // Shapes of what the emulator keeps on disk, one JSON file per record.
 
+import type { StorageClass } from '../../../lib/oss/storage-class.ts';
 import type { CorsConfig } from '../cors/cors-config.ts';
 import type { LifecycleRule } from '../lifecycle/lifecycle-config.ts';
 
-export type StorageClass = 'Standard' | 'IA' | 'Archive' | 'ColdArchive' | 'DeepColdArchive';
+export type { StorageClass };
 
 /** Headers stored with an object (taken from PutObject, or from Initiate for multipart objects). */
 export interface ObjectMetadata {
