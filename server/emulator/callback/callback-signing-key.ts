@@ -6,7 +6,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject, sig
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileAtomically } from '../persistence/json-file.ts';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
 
@@ -27,7 +27,7 @@ async function loadOrCreate(path: string): Promise<KeyObject> {
   const { privateKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
   await mkdir(dirname(path), { recursive: true });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-  await writeFileAtomic(path, pem, { mode: 0o600, fsync: true });
+  await writeFileAtomically(path, pem, 0o600);
   return privateKey;
 }
 

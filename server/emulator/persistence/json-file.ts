@@ -9,18 +9,23 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  // Named `<record>.json.<suffix>`, beside the record so the rename stays in one directory: that is
-  // the form startup recovery deletes after a crash.
+/** Replaces `path` with `data` atomically: the old content or the new one, never half of either. */
+export async function writeFileAtomically(path: string, data: string, mode = 0o644): Promise<void> {
+  // Named `<file>.<suffix>` beside the target so the rename stays in one directory: for records that
+  // is the `<record>.json.<suffix>` form startup recovery deletes after a crash.
   const tmp = `${path}.${randomBytes(6).toString('hex')}`;
   try {
-    // flush: fsync before close, so the renamed record is never empty after a power cut.
-    await writeFile(tmp, JSON.stringify(value), { flag: 'wx', flush: true });
+    // flush: fsync before close, so the renamed file is never empty after a power cut.
+    await writeFile(tmp, data, { flag: 'wx', flush: true, mode });
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
+}
+
+export async function writeJson(path: string, value: unknown): Promise<void> {
+  await writeFileAtomically(path, JSON.stringify(value));
 }
 
 export async function readJson<T>(path: string): Promise<T> {
