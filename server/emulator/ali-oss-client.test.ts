@@ -1,38 +1,20 @@
 // End to end with the real ali-oss 6.23 Node client and the real authenticator (V4 signatures).
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import OSS from 'ali-oss';
+import type OSS from 'ali-oss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
-import { type RunningEmulator, startEmulator } from './server.ts';
-import { crcHeaderOf, md5HexOf, testBytes } from './test-support/emulator-fixture.ts';
+import { ossClient, startSignedEmulator } from './conformance/harness.ts';
+import { crcHeaderOf, md5HexOf, type TestEmulator, testBytes } from './test-support/emulator-fixture.ts';
 
-let emulator: RunningEmulator;
-let dataDir: string;
+let emulator: TestEmulator;
 let client: OSS;
-const BUCKET = 'ali-bucket';
 // @types/ali-oss marks every ListParts query field required; ali-oss itself sends only those given.
 const FIRST_PAGE = { 'max-parts': 1000 } as OSS.ListPartsQuery;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'oss-emulator-ali-'));
-  emulator = await startEmulator({ port: 0, dataDir, createBuckets: [BUCKET], defaultBucket: BUCKET });
-  client = new OSS({
-    region: EMULATOR_DEFAULTS.region,
-    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-    bucket: BUCKET,
-    endpoint: emulator.url,
-    cname: true,
-    authorizationV4: true,
-  });
+  emulator = await startSignedEmulator();
+  client = ossClient(emulator);
 });
-afterAll(async () => {
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => emulator.dispose());
 
 describe('ali-oss against the emulator', () => {
   it('multipart-uploads, lists, reads back and deletes an object', async () => {
@@ -71,15 +53,7 @@ describe('ali-oss against the emulator', () => {
   });
 
   it('is refused with a wrong secret', async () => {
-    const wrong = new OSS({
-      region: EMULATOR_DEFAULTS.region,
-      accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-      accessKeySecret: 'not-the-secret',
-      bucket: BUCKET,
-      endpoint: emulator.url,
-      cname: true,
-      authorizationV4: true,
-    });
+    const wrong = ossClient(emulator, { accessKeySecret: 'not-the-secret' });
     await expect(wrong.put('x.txt', Buffer.from('x'))).rejects.toMatchObject({
       status: 403,
       code: 'SignatureDoesNotMatch',

@@ -1,14 +1,10 @@
 // Upload callbacks as the real ali-oss 6.23 Node client sees them, with the real authenticator (V4).
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} in plain strings are OSS callback variables.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import OSS from 'ali-oss';
+import type OSS from 'ali-oss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
-import { type RunningEmulator, startEmulator } from '../server.ts';
-import { md5HexOf, testBytes } from '../test-support/emulator-fixture.ts';
+import { ossClient, startSignedEmulator } from '../conformance/harness.ts';
+import { md5HexOf, type TestEmulator, testBytes } from '../test-support/emulator-fixture.ts';
 import {
   answerJson,
   type CallbackTestServer,
@@ -16,30 +12,18 @@ import {
   verifyCallbackSignature,
 } from './callback-test-server.ts';
 
-const BUCKET = 'callback-bucket';
-let emulator: RunningEmulator;
-let dataDir: string;
+let emulator: TestEmulator;
 let client: OSS;
 let app: CallbackTestServer;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'oss-emulator-callback-'));
-  emulator = await startEmulator({ port: 0, dataDir, createBuckets: [BUCKET], defaultBucket: BUCKET });
+  emulator = await startSignedEmulator();
   app = await startCallbackServer();
-  client = new OSS({
-    region: EMULATOR_DEFAULTS.region,
-    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-    bucket: BUCKET,
-    endpoint: emulator.url,
-    cname: true,
-    authorizationV4: true,
-  });
+  client = ossClient(emulator);
 });
 afterAll(async () => {
   await app.close();
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await emulator.dispose();
 });
 afterEach(() => {
   app.received.length = 0;
