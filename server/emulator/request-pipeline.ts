@@ -11,7 +11,7 @@ import type { ObjectStoredHook } from './handlers/operation-context.ts';
 import { OPERATION_HANDLERS } from './handlers/operation-handlers.ts';
 import { resolveAddress } from './http/addressing.ts';
 import { openExchange, sendBody, sendError } from './http/exchange.ts';
-import { parseQuery } from './http/query.ts';
+import { parseQuery, type Query } from './http/query.ts';
 import type { Store } from './persistence/store.ts';
 import { dispatchInternal, INTERNAL_PREFIX, type InternalRoute } from './routing/internal-routes.ts';
 import { type OperationName, selectOperation } from './routing/operations.ts';
@@ -37,7 +37,19 @@ export interface PipelineDeps {
   internalRoutes: readonly InternalRoute[];
   onObjectStored?: ObjectStoredHook;
   faultInjector?: FaultInjector;
+  /**
+   * Checks of an authorized request before its handler reads the body (the upload callback's
+   * validation): a bad request is refused before anything is stored, an unauthorized one never
+   * gets this far.
+   */
+  validateRequest?: RequestValidator;
 }
+
+export type RequestValidator = (
+  operation: OperationName,
+  req: IncomingMessage,
+  query: Query,
+) => Promise<void>;
 
 /** OSS object names: 1..1023 UTF-8 bytes, not starting with / or \ (§1.7). */
 function checkObjectName(key: string): void {
@@ -101,6 +113,7 @@ export function createRequestListener(
       if (!bucket) throw ossError.noSuchBucket(address.bucket);
       deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
       if (operation.scope === 'object') checkObjectName(address.key);
+      await deps.validateRequest?.(operation.name, req, query);
 
       await OPERATION_HANDLERS[operation.name]({
         ...exchange,

@@ -166,12 +166,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     baseUrl: () => url,
     timeoutMs: options.callbackTimeoutMs,
   });
-  // Before the operation: the caller's hook, then injected faults, then the callback check (a request
-  // the network "lost" never gets as far as having its callback validated).
+  // Before the operation: the caller's hook, then injected faults (the upload callback is validated
+  // later, once the request is authorized).
   const faultInjector: FaultInjector = async (operation, req, res) => {
     if ((await options.faultInjector?.(operation, req, res)) === 'handled') return 'handled';
-    if ((await faults.inject(operation, req, res)) === 'handled') return 'handled';
-    return callbacks.check(operation, req, res);
+    return faults.inject(operation, req, res);
   };
   const onObjectStored: ObjectStoredHook = async (event) =>
     (await options.onObjectStored?.(event)) === 'handled' ? 'handled' : callbacks.onObjectStored(event);
@@ -207,6 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ],
         onObjectStored,
         faultInjector,
+        validateRequest: callbacks.check,
       }),
     );
     server.timeout = 120_000;

@@ -100,4 +100,15 @@ describe('ali-oss with upload callbacks', () => {
     ).rejects.toMatchObject({ status: 400, code: 'InvalidArgument' });
     await expect(client.head('ali/invalid.txt')).rejects.toMatchObject({ status: 404 });
   });
+
+  it('checks a callback only once the request is authenticated: unsigned, it is refused as such', async () => {
+    const response = await fetch(`${emulator.url}/cb/unsigned.txt`, {
+      method: 'PUT',
+      headers: { 'x-oss-callback': 'not base64 at all' },
+      body: 'x',
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('<Code>AccessDenied</Code>');
+    await expect(client.head('cb/unsigned.txt')).rejects.toMatchObject({ status: 404 });
+  });
 });

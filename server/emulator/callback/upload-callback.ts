@@ -11,8 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { ossError } from '../errors.ts';
 import type { ObjectStoredEvent, ObjectStoredHook } from '../handlers/operation-context.ts';
 import { sendBody, sendError } from '../http/exchange.ts';
-import { parseQuery } from '../http/query.ts';
-import type { FaultInjector } from '../request-pipeline.ts';
+import type { RequestValidator } from '../request-pipeline.ts';
 import type { InternalRoute } from '../routing/internal-routes.ts';
 import { type CallbackRequest, readCallbackRequest } from './callback-request.ts';
 import { callbackAuthorization, callbackSigningKey } from './callback-signing-key.ts';
@@ -33,16 +32,10 @@ export interface UploadCallbackOptions {
 
 export interface UploadCallbacks {
   /** Validates a PutObject / CompleteMultipartUpload callback before the body is read (throws 400). */
-  check: FaultInjector;
+  check: RequestValidator;
   /** Delivers the callback of a stored object and answers the client; undefined when none was asked. */
   onObjectStored: ObjectStoredHook;
   routes: InternalRoute[];
-}
-
-function rawQueryOf(req: IncomingMessage): string {
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  return q < 0 ? '' : url.slice(q + 1);
 }
 
 export function createUploadCallbacks(options: UploadCallbackOptions): UploadCallbacks {
@@ -80,11 +73,10 @@ export function createUploadCallbacks(options: UploadCallbackOptions): UploadCal
   }
 
   return {
-    check: async (operation, req) => {
-      if (operation !== 'PutObject' && operation !== 'CompleteMultipartUpload') return undefined;
-      const callback = readCallbackRequest(req.headers, parseQuery(rawQueryOf(req)));
+    check: async (operation, req, query) => {
+      if (operation !== 'PutObject' && operation !== 'CompleteMultipartUpload') return;
+      const callback = readCallbackRequest(req.headers, query);
       if (callback) requested.set(req, callback);
-      return undefined;
     },
     onObjectStored: async (event) => {
       const callback = requested.get(event.exchange.req);
