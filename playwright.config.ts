@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/chromium.ts';
 
-// Ports of their own, so the suite can run beside a developer's `npm start`.
-export const E2E_APP_PORT = 8181;
-export const E2E_EMULATOR_PORT = 9181;
+// Ports of their own, so the suite can run beside a developer's `npm start` (and, with
+// E2E_APP_PORT / E2E_EMULATOR_PORT set, beside another checkout's suite).
+export const E2E_APP_PORT = Number(process.env.E2E_APP_PORT ?? 8181);
+export const E2E_EMULATOR_PORT = Number(process.env.E2E_EMULATOR_PORT ?? 9181);
 
 export default defineConfig({
   testDir: 'e2e',
