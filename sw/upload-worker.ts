@@ -2,6 +2,7 @@
 // Sync, the page messages and the broadcast channel. sw.ts calls installUploadEngine() once.
 
 import { createCredentialsProvider } from '../lib/credentials/credentials-provider.ts';
+import { createObjectStatusClient } from '../lib/credentials/object-status.ts';
 import {
   isUploadRequest,
   UPLOAD_CHANNEL,
@@ -36,6 +37,7 @@ export function installUploadEngine(): void {
       new UploadEngine({
         store: s,
         credentials: createCredentialsProvider(),
+        objectStatus: createObjectStatusClient(),
         locks: self.navigator.locks ? webLocks(self.navigator.locks) : memoryLocks(),
         storage: self.navigator.storage,
         online: () => self.navigator.onLine,

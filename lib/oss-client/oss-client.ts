@@ -29,8 +29,8 @@ export interface OssClientOptions {
 
 export interface UploadedPart {
   etag: string;
-  /** x-oss-hash-crc64ecma as sent (decimal), or undefined when CORS hides it. */
-  crc64?: string;
+  /** x-oss-hash-crc64ecma as sent (decimal). */
+  crc64: string;
   requestId: string;
 }
 
@@ -49,7 +49,7 @@ export interface ListedUpload {
 
 export interface StoredObject {
   etag: string;
-  crc64?: string;
+  crc64: string;
   requestId: string;
   /** Set when the request carried a callback: the app server's body, or OSS's reason on 203. */
   callback?: { ok: boolean; body: string };
@@ -138,26 +138,39 @@ export function createOssClient(options: OssClientOptions) {
     return response.headers.get('x-oss-request-id') ?? '';
   }
 
-  /** The ETag header or a loud error: without it Complete is impossible (the bucket's CORS hides it). */
-  function requireEtag(response: Response, operation: string): string {
-    const etag = response.headers.get('etag');
-    if (etag) return etag;
+  /**
+   * A header the upload cannot do without, or a loud error. OSS always sends ETag (Complete needs it)
+   * and x-oss-hash-crc64ecma (every byte is verified against it); when the browser cannot read them,
+   * the bucket's CORS rule does not expose them, and going on would mean finishing unverified.
+   */
+  function requireHeader(
+    response: Response,
+    name: 'ETag' | 'x-oss-hash-crc64ecma',
+    operation: string,
+  ): string {
+    const value = response.headers.get(name);
+    if (value) return value;
     throw new OssRequestError(
       response.status,
-      'ETagNotExposed',
-      `${operation} succeeded but the browser cannot read the ETag header. Add ETag and ` +
-        'x-oss-hash-crc64ecma to ExposeHeader in the bucket CORS rule, then retry.',
+      'HeaderNotExposed',
+      `${operation} succeeded but the browser cannot read its ${name} header, so Skylift cannot ` +
+        `${name === 'ETag' ? 'complete the upload' : 'verify the bytes OSS stored'}. Add ETag and ` +
+        'x-oss-hash-crc64ecma to ExposeHeader in the bucket CORS rule (docs/real-oss.md), then retry.',
       requestId(response),
       '',
     );
   }
 
-  async function storedObject(response: Response, operation: string, withCallback: boolean) {
-    const result: StoredObject = {
-      etag: requireEtag(response, operation),
-      crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
-      requestId: requestId(response),
+  /** ETag and CRC64 of what OSS stored, both required. */
+  function checksums(response: Response, operation: string) {
+    return {
+      etag: requireHeader(response, 'ETag', operation),
+      crc64: requireHeader(response, 'x-oss-hash-crc64ecma', operation),
     };
+  }
+
+  async function storedObject(response: Response, operation: string, withCallback: boolean) {
+    const result: StoredObject = { ...checksums(response, operation), requestId: requestId(response) };
     if (response.status === 203) {
       // CallbackFailed: the object IS stored; only the app server's notification failed.
       const error = await errorFromResponse(response, operation);
@@ -204,11 +217,7 @@ export function createOssClient(options: OssClientOptions) {
         signal,
         ok: [200],
       });
-      return {
-        etag: requireEtag(response, operation),
-        crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
-        requestId: requestId(response),
-      };
+      return { ...checksums(response, operation), requestId: requestId(response) };
     },
 
     /** Parts must be in ascending order (OSS answers InvalidPartOrder otherwise). */

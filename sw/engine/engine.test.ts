@@ -1,12 +1,13 @@
-// The engine in Node against the real emulator over HTTP, with fake-indexeddb for storage.
+// The engine in Node against the real emulator over HTTP, with fake-indexeddb for storage. The engine
+// signs with the token service's real STS credentials and session policy (write-only, under
+// `uploads/`), exactly as in the browser; only the tests' own checks of the stored objects use the
+// emulator's root keys.
 import 'fake-indexeddb/auto';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import { createCredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import { createObjectStatusClient, OBJECT_STATUS_PATH } from '../../lib/credentials/object-status.ts';
 import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
 import { signRequestV4 } from '../../lib/oss/sign-v4.ts';
 import { objectUrl } from '../../lib/oss-client/object-url.ts';
@@ -14,47 +15,49 @@ import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
 import type { ObjectRecord } from '../../server/emulator/persistence/records.ts';
 import type { OperationName } from '../../server/emulator/routing/operations.ts';
-import { type RunningEmulator, startEmulator } from '../../server/emulator/server.ts';
+import {
+  startTestApp,
+  startTestEmulator,
+  type TestApp,
+  type TestEmulator,
+} from '../../server/token-service/test-stack.ts';
 import { openUploadDb, UploadStore } from '../store/upload-store.ts';
 import { UploadEngine } from './engine.ts';
 import { KiB, MiB } from './part-plan.ts';
 
-const BUCKET = 'engine-test';
+const BUCKET = EMULATOR_DEFAULTS.bucket;
 type Fault = (op: OperationName, req: IncomingMessage, res: ServerResponse) => Promise<'handled' | undefined>;
 
-let emulator: RunningEmulator;
-let dataDir: string;
+let stack: TestEmulator;
+let app: TestApp;
 let fault: Fault | undefined;
 const stored = new Map<string, ObjectRecord>();
 
-const credentials = (): TemporaryCredentials => ({
+/** The emulator's root keys: for the tests' own reads of what was stored, never for the engine. */
+const rootCredentials = (): TemporaryCredentials => ({
   accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
   accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
   securityToken: '',
   expiration: new Date(Date.now() + 3_600_000).toISOString(),
   region: EMULATOR_DEFAULTS.region,
   bucket: BUCKET,
-  endpoint: emulator.url,
+  endpoint: stack.emulator.url,
   prefix: '',
 });
-const provider: CredentialsProvider = { get: async () => credentials(), invalidate: () => undefined };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'skylift-engine-'));
-  emulator = await startEmulator({
-    port: 0,
-    dataDir,
-    createBuckets: [BUCKET],
+  stack = await startTestEmulator({
     faultInjector: (op, req, res) => fault?.(op, req, res) ?? Promise.resolve(undefined),
     onObjectStored: async (event) => {
       stored.set(event.key, event.object);
       return undefined;
     },
   });
+  app = await startTestApp(stack.emulator.url);
 });
 afterAll(async () => {
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await app.close();
+  await stack.close();
 });
 
 let dbCount = 0;
@@ -84,7 +87,8 @@ afterEach(() => {
 function engine(overrides: Partial<ConstructorParameters<typeof UploadEngine>[0]> = {}) {
   const e = new UploadEngine({
     store,
-    credentials: provider,
+    credentials: createCredentialsProvider({ url: app.credentialsUrl }),
+    objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
     fetch: (input, init) => fetchImpl(input, init),
     policy: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
     ...overrides,
@@ -101,7 +105,7 @@ function randomFile(size: number, name = `f-${size}.bin`): { file: File; bytes: 
 }
 
 async function getObject(key: string): Promise<Response> {
-  const creds = credentials();
+  const creds = rootCredentials();
   const headers = await signRequestV4({ method: 'GET', bucket: BUCKET, key }, creds, {
     region: creds.region,
     now: new Date(),
@@ -121,6 +125,36 @@ const partCounts = () => {
   return ok;
 };
 
+/**
+ * The request runs to its end on the emulator (committed), then the connection is cut before a byte of
+ * the answer leaves: what a client sees when the network drops right after OSS applied its request.
+ */
+function loseAnswerOnce(operation: OperationName): Fault {
+  let lost = false;
+  return async (op, _req, res) => {
+    if (op !== operation || lost) return undefined;
+    lost = true;
+    const socket = res.socket!;
+    socket.write = (() => {
+      socket.destroy();
+      return false;
+    }) as typeof socket.write;
+    return undefined;
+  };
+}
+
+/** A PUT of `bytes` under `key` with the root keys: someone else's object at that key. */
+async function putAsSomeoneElse(key: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+  const creds = rootCredentials();
+  const headers = await signRequestV4({ method: 'PUT', bucket: BUCKET, key }, creds, {
+    region: creds.region,
+    now: new Date(),
+  });
+  expect(
+    (await fetch(objectUrl(creds.endpoint, BUCKET, key), { method: 'PUT', headers, body: bytes })).status,
+  ).toBe(200);
+}
+
 describe('UploadEngine against the emulator', () => {
   it('uploads 0 B, 150 KB and multipart files; objects hash like their sources and carry their settings', async () => {
     const e = engine();
@@ -138,11 +172,13 @@ describe('UploadEngine against the emulator', () => {
       meta: { owner: 'alice' },
       mime: 'application/x-test',
     });
-    const ids = await e.enqueue(files.map(({ file }, i) => ({ file, options: options(`t1/file-${i}.bin`) })));
+    const ids = await e.enqueue(
+      files.map(({ file }, i) => ({ file, options: options(`uploads/t1/file-${i}.bin`) })),
+    );
     const result = await e.run();
     expect(result.workRemains).toBe(false);
     for (const [i, { bytes }] of files.entries()) {
-      const key = `t1/file-${i}.bin`;
+      const key = `uploads/t1/file-${i}.bin`;
       expect(await objectHash(key)).toBe(sha256(bytes));
       expect(stored.get(key)?.metadata).toMatchObject({
         contentType: 'application/x-test',
@@ -188,9 +224,9 @@ describe('UploadEngine against the emulator', () => {
     };
     const e = engine();
     const { file, bytes } = randomFile(3 * MiB);
-    await e.enqueue([{ file, options: { key: 't2/faulty.bin', partSize: 256 * KiB, parallel: 4 } }]);
+    await e.enqueue([{ file, options: { key: 'uploads/t2/faulty.bin', partSize: 256 * KiB, parallel: 4 } }]);
     expect((await e.run()).workRemains).toBe(false);
-    expect(await objectHash('t2/faulty.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t2/faulty.bin')).toBe(sha256(bytes));
     const counts = partCounts();
     expect(counts.size).toBe(12);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -204,7 +240,7 @@ describe('UploadEngine against the emulator', () => {
     };
     const e = engine();
     const { file, bytes } = randomFile(2 * MiB);
-    await e.enqueue([{ file, options: { key: 't3/budget.bin', partSize: 128 * KiB, parallel: 2 } }]);
+    await e.enqueue([{ file, options: { key: 'uploads/t3/budget.bin', partSize: 128 * KiB, parallel: 2 } }]);
     const first = await e.run({ budgetMs: 150 });
     expect(first.workRemains).toBe(true);
     const [upload] = await store.list();
@@ -214,7 +250,7 @@ describe('UploadEngine against the emulator', () => {
     let runs = 1;
     while ((await e.run({ budgetMs: 150 })).workRemains) runs++;
     expect(runs).toBeGreaterThan(1);
-    expect(await objectHash('t3/budget.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t3/budget.bin')).toBe(sha256(bytes));
     expect([...partCounts().values()].every((n) => n === 1)).toBe(true);
   });
 
@@ -225,7 +261,7 @@ describe('UploadEngine against the emulator', () => {
     };
     const old = engine();
     const { file, bytes } = randomFile(2 * MiB);
-    await old.enqueue([{ file, options: { key: 't3/drain.bin', partSize: 128 * KiB, parallel: 3 } }]);
+    await old.enqueue([{ file, options: { key: 'uploads/t3/drain.bin', partSize: 128 * KiB, parallel: 3 } }]);
     const running = old.run({ budgetMs: 60_000 });
     await expect.poll(async () => (await store.list())[0]?.partsDone ?? 0).toBeGreaterThan(1);
     await old.drain();
@@ -244,7 +280,7 @@ describe('UploadEngine against the emulator', () => {
     while ((await successor.run({ budgetMs: 60_000 })).workRemains) {
       // keep going until the successor reports the upload finished
     }
-    expect(await objectHash('t3/drain.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t3/drain.bin')).toBe(sha256(bytes));
     expect([...partCounts().values()].every((n) => n === 1)).toBe(true);
   });
 
@@ -252,7 +288,7 @@ describe('UploadEngine against the emulator', () => {
     const { file, bytes } = randomFile(1 * MiB);
     const e1 = engine();
     const [id] = await e1.enqueue([
-      { file, options: { key: 't4/reconcile.bin', partSize: 256 * KiB, parallel: 1 } },
+      { file, options: { key: 'uploads/t4/reconcile.bin', partSize: 256 * KiB, parallel: 1 } },
     ]);
     const stopAfter = 2;
     let sent = 0;
@@ -281,7 +317,7 @@ describe('UploadEngine against the emulator', () => {
     partAnswers = [];
     const e2 = engine();
     expect((await e2.run()).workRemains).toBe(false);
-    expect(await objectHash('t4/reconcile.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t4/reconcile.bin')).toBe(sha256(bytes));
     const resent = [...partCounts().keys()].map((k) => Number(k.split(/[/:]/)[1])).sort();
     expect(resent).not.toContain(3); // adopted from ListParts after checking its CRC
     expect(resent).toContain(1); // its record disagreed with OSS, so it was sent again
@@ -290,9 +326,9 @@ describe('UploadEngine against the emulator', () => {
   it('corrects a skewed clock from the server time', async () => {
     const e = engine({ now: () => Date.now() + 3_600_000 });
     const { file, bytes } = randomFile(300 * KiB);
-    await e.enqueue([{ file, options: { key: 't5/skew.bin', partSize: 128 * KiB } }]);
+    await e.enqueue([{ file, options: { key: 'uploads/t5/skew.bin', partSize: 128 * KiB } }]);
     expect((await e.run()).workRemains).toBe(false);
-    expect(await objectHash('t5/skew.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t5/skew.bin')).toBe(sha256(bytes));
     expect(Math.abs(e.clock.offset + 3_600_000)).toBeLessThan(5_000);
   });
 
@@ -300,13 +336,13 @@ describe('UploadEngine against the emulator', () => {
     const e = engine();
     const { file } = randomFile(1 * MiB);
     const [id] = await e.enqueue([
-      { file, options: { key: 't6/gone.bin', partSize: 256 * KiB, parallel: 1 } },
+      { file, options: { key: 'uploads/t6/gone.bin', partSize: 256 * KiB, parallel: 1 } },
     ]);
     fault = async (op) => {
       if (op === 'UploadPart') {
         const upload = await store.get(id!);
         fault = undefined;
-        await e.client.abortMultipartUpload('t6/gone.bin', upload!.uploadId!);
+        await e.client.abortMultipartUpload('uploads/t6/gone.bin', upload!.uploadId!);
       }
       return undefined;
     };
@@ -320,23 +356,28 @@ describe('UploadEngine against the emulator', () => {
   it('refuses to overwrite when forbid-overwrite is set, saying what to do', async () => {
     const e = engine();
     const first = randomFile(200 * KiB);
-    await e.enqueue([{ file: first.file, options: { key: 't7/exists.bin' } }]);
+    await e.enqueue([{ file: first.file, options: { key: 'uploads/t7/exists.bin' } }]);
     await e.run();
     const second = randomFile(200 * KiB);
     await e.enqueue([
-      { file: second.file, options: { key: 't7/exists.bin', headers: { 'x-oss-forbid-overwrite': 'true' } } },
+      {
+        file: second.file,
+        options: { key: 'uploads/t7/exists.bin', headers: { 'x-oss-forbid-overwrite': 'true' } },
+      },
     ]);
     await e.run();
     const failed = (await e.views()).find((v) => v.state === 'failed');
     expect(failed?.problem?.code).toBe('FileAlreadyExists');
     expect(failed?.problem?.message).toMatch(/already exists.*Choose another key/);
-    expect(await objectHash('t7/exists.bin')).toBe(sha256(first.bytes));
+    expect(await objectHash('uploads/t7/exists.bin')).toBe(sha256(first.bytes));
   });
 
   it('asks for the file again when the stored copy is unusable, and continues with the same file', async () => {
     const e = engine();
     const { file, bytes } = randomFile(600 * KiB, 'movie.bin');
-    const [id] = await e.enqueue([{ file, options: { key: 't8/reselect.bin', partSize: 200 * KiB } }]);
+    const [id] = await e.enqueue([
+      { file, options: { key: 'uploads/t8/reselect.bin', partSize: 200 * KiB } },
+    ]);
     await store.db.put('files', new Blob([bytes.subarray(0, 10)]), id!);
     await e.run();
     expect((await e.views())[0]).toMatchObject({ state: 'needs-file', problem: { code: 'FileNotReadable' } });
@@ -344,7 +385,7 @@ describe('UploadEngine against the emulator', () => {
     await expect(e.reselect(id!, other)).rejects.toThrow(/not the same file/);
     await e.reselect(id!, file);
     expect((await e.run()).workRemains).toBe(false);
-    expect(await objectHash('t8/reselect.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t8/reselect.bin')).toBe(sha256(bytes));
   });
 
   it('waits for the network when offline and finishes once it is back', async () => {
@@ -356,13 +397,13 @@ describe('UploadEngine against the emulator', () => {
     };
     const e = engine({ online: () => online });
     const { file, bytes } = randomFile(500 * KiB);
-    await e.enqueue([{ file, options: { key: 't9/offline.bin', partSize: 100 * KiB } }]);
+    await e.enqueue([{ file, options: { key: 'uploads/t9/offline.bin', partSize: 100 * KiB } }]);
     const offline = await e.run();
     expect(offline).toEqual({ workRemains: true, waitingForNetwork: true });
     expect((await e.views())[0]?.state).toBe('waiting-for-network');
     online = true;
     expect((await e.run()).workRemains).toBe(false);
-    expect(await objectHash('t9/offline.bin')).toBe(sha256(bytes));
+    expect(await objectHash('uploads/t9/offline.bin')).toBe(sha256(bytes));
   });
 
   it('pauses, resumes and aborts on command', async () => {
@@ -374,8 +415,8 @@ describe('UploadEngine against the emulator', () => {
     const a = randomFile(1 * MiB);
     const b = randomFile(1 * MiB);
     const [idA, idB] = await e.enqueue([
-      { file: a.file, options: { key: 't10/a.bin', partSize: 128 * KiB, parallel: 1 } },
-      { file: b.file, options: { key: 't10/b.bin', partSize: 128 * KiB, parallel: 1 } },
+      { file: a.file, options: { key: 'uploads/t10/a.bin', partSize: 128 * KiB, parallel: 1 } },
+      { file: b.file, options: { key: 'uploads/t10/b.bin', partSize: 128 * KiB, parallel: 1 } },
     ]);
     const running = e.run();
     await new Promise((r) => setTimeout(r, 100));
@@ -388,14 +429,14 @@ describe('UploadEngine against the emulator', () => {
     expect((await e.views()).find((v) => v.id === idB)?.state).toBe('aborted');
     await e.command(idA!, 'resume');
     expect((await e.run()).workRemains).toBe(false);
-    expect(await objectHash('t10/a.bin')).toBe(sha256(a.bytes));
-    expect((await getObject('t10/b.bin')).status).toBe(404);
+    expect(await objectHash('uploads/t10/a.bin')).toBe(sha256(a.bytes));
+    expect((await getObject('uploads/t10/b.bin')).status).toBe(404);
   });
 
   it('refuses a batch that does not fit in storage', async () => {
     const e = engine({ storage: { estimate: async () => ({ quota: 60 * MiB, usage: 9 * MiB }) } });
     const { file } = randomFile(2 * MiB);
-    await expect(e.enqueue([{ file, options: { key: 't11/big.bin' } }])).rejects.toThrow(
+    await expect(e.enqueue([{ file, options: { key: 'uploads/t11/big.bin' } }])).rejects.toThrow(
       /Not enough storage/,
     );
     expect(await store.list()).toEqual([]);
@@ -410,9 +451,134 @@ describe('UploadEngine against the emulator', () => {
         arrayBuffer: () => Promise.reject(new DOMException('could not be read', 'NotReadableError')),
       }),
     }) as File;
-    await expect(e.enqueue([{ file: unreadable, options: { key: 't12/changed.bin' } }])).rejects.toThrow(
+    await expect(
+      e.enqueue([{ file: unreadable, options: { key: 'uploads/t12/changed.bin' } }]),
+    ).rejects.toThrow(
       'changed.bin changed or was removed on disk after it was chosen, so it cannot be read. Select this file again.',
     );
     expect(await store.list()).toEqual([]);
   });
+});
+
+describe('answers lost after OSS applied the request, under the real upload-token policy', () => {
+  it('Complete applied but its answer lost (overwriting forbidden): done once the token service vouches for the object', async () => {
+    const e = engine();
+    const { file, bytes } = randomFile(700 * KiB);
+    const key = 'uploads/lost/complete.bin';
+    await e.enqueue([
+      { file, options: { key, partSize: 200 * KiB, headers: { 'x-oss-forbid-overwrite': 'true' } } },
+    ]);
+    fault = loseAnswerOnce('CompleteMultipartUpload');
+    expect((await e.run()).workRemains).toBe(false);
+    const [view] = await e.views();
+    expect(view).toMatchObject({ state: 'done', problem: undefined });
+    expect(view?.result?.crc64).toBe(stored.get(key)?.crc64);
+    expect(await objectHash(key)).toBe(sha256(bytes));
+  });
+
+  it('the worker stops right after sending Complete: the next worker finds the object and finishes', async () => {
+    const key = 'uploads/lost/stopped.bin';
+    const { file, bytes } = randomFile(500 * KiB);
+    const first = engine();
+    const [id] = await first.enqueue([{ file, options: { key, partSize: 200 * KiB } }]);
+    const real = fetchImpl;
+    fetchImpl = async (input, init) => {
+      const url = new URL(String(input));
+      if (init?.method === 'POST' && url.searchParams.has('uploadId')) {
+        // OSS receives and applies Complete; the worker is stopped before it hears back.
+        await real(input, init);
+        throw new DOMException('The service worker was stopped', 'AbortError');
+      }
+      return real(input, init);
+    };
+    await first.run();
+    fetchImpl = real;
+    expect((await store.get(id!))?.state).toBe('completing');
+    expect(await objectHash(key)).toBe(sha256(bytes));
+
+    const next = engine();
+    expect((await next.run()).workRemains).toBe(false);
+    expect((await next.views())[0]).toMatchObject({ id, state: 'done', problem: undefined });
+  });
+
+  it('PutObject applied but its answer lost, overwriting forbidden: the retry is refused, yet the upload is done', async () => {
+    const e = engine();
+    const { file, bytes } = randomFile(60 * KiB);
+    const key = 'uploads/lost/small.bin';
+    await e.enqueue([{ file, options: { key, headers: { 'x-oss-forbid-overwrite': 'true' } } }]);
+    fault = loseAnswerOnce('PutObject');
+    expect((await e.run()).workRemains).toBe(false);
+    expect((await e.views())[0]).toMatchObject({ state: 'done', problem: undefined });
+    expect(await objectHash(key)).toBe(sha256(bytes));
+  });
+
+  it('an object that is not this file is never taken for it: Complete lost, then the key overwritten by someone else', async () => {
+    const e = engine();
+    const { file } = randomFile(500 * KiB);
+    const key = 'uploads/lost/replaced.bin';
+    await e.enqueue([{ file, options: { key, partSize: 200 * KiB } }]);
+    let lost = false;
+    fault = async (op, _req, res) => {
+      if (op !== 'CompleteMultipartUpload' || lost) return undefined;
+      lost = true;
+      const socket = res.socket!;
+      socket.write = (() => {
+        socket.destroy();
+        // Before the engine looks, another client replaces the object.
+        void putAsSomeoneElse(key, new Uint8Array(randomBytes(500 * KiB)));
+        return false;
+      }) as typeof socket.write;
+      return undefined;
+    };
+    const real = fetchImpl;
+    fetchImpl = async (input, init) => {
+      // Let the replacement land before the engine asks the token service.
+      if (String(input).includes(OBJECT_STATUS_PATH))
+        await expect.poll(() => stored.get(key)?.size).toBe(500 * KiB);
+      return real(input, init);
+    };
+    await e.run();
+    const [view] = await e.views();
+    expect(view).toMatchObject({ state: 'failed', problem: { code: 'NoSuchUpload' } });
+  });
+
+  it('a PutObject refused because another file is at the key stays refused', async () => {
+    const key = 'uploads/lost/taken.bin';
+    await putAsSomeoneElse(key, new Uint8Array(randomBytes(60 * KiB)));
+    const e = engine();
+    const { file } = randomFile(60 * KiB);
+    await e.enqueue([{ file, options: { key, headers: { 'x-oss-forbid-overwrite': 'true' } } }]);
+    await e.run();
+    expect((await e.views())[0]).toMatchObject({ state: 'failed', problem: { code: 'FileAlreadyExists' } });
+  });
+});
+
+describe('integrity never switches off', () => {
+  /** What a browser shows the worker when the bucket's CORS rule does not expose a header. */
+  function hidingHeader(name: string): typeof fetch {
+    return async (input, init) => {
+      const response = await fetch(input, init);
+      const headers = new Headers(response.headers);
+      headers.delete(name);
+      return new Response(response.body, { status: response.status, headers });
+    };
+  }
+
+  for (const [what, size] of [
+    ['a part', 400 * KiB],
+    ['a small file', 50 * KiB],
+  ] as const) {
+    it(`${what} whose CRC64 the browser cannot read fails loudly, naming the CORS fix, and is never done`, async () => {
+      const e = engine({ fetch: hidingHeader('x-oss-hash-crc64ecma') });
+      const { file } = randomFile(size);
+      await e.enqueue([{ file, options: { key: `uploads/cors/${size}.bin`, partSize: 200 * KiB } }]);
+      await e.run();
+      const [view] = await e.views();
+      expect(view?.state).toBe('failed');
+      expect(view?.problem).toMatchObject({
+        code: 'HeaderNotExposed',
+        message: expect.stringMatching(/x-oss-hash-crc64ecma.*ExposeHeader in the bucket CORS rule/),
+      });
+    });
+  }
 });

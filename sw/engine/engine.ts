@@ -3,6 +3,7 @@
 // and carries out pause/resume/abort/retry; upload-runner.ts does one upload's work.
 
 import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
+import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
 import { OssRequestError } from '../../lib/oss-client/errors.ts';
 import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client.ts';
 import {
@@ -33,6 +34,8 @@ const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
 export interface EngineDeps {
   store: UploadStore;
   credentials: CredentialsProvider;
+  /** Asks the token service how a stored object stands (after an answer from OSS was lost). */
+  objectStatus: ObjectStatusLookup;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -227,6 +230,7 @@ export class UploadEngine {
           {
             store: this.deps.store,
             client: this.client,
+            objectStatus: this.deps.objectStatus,
             live: this.live,
             now: this.now,
             changed: () => this.changed(),

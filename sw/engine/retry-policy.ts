@@ -1,7 +1,7 @@
 // What to do about a failure. Pure: an error and the attempt count in, a decision out. The one
 // retry loop (with-retries.ts) and the part sender act on these decisions; nothing else decides.
 
-import { CredentialsError } from '../../lib/credentials/credentials-provider.ts';
+import { CredentialsError } from '../../lib/credentials/token-service-call.ts';
 import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { UploadProblem } from '../../lib/protocol/messages.ts';
 import { CrcMismatchError, isFileReadError } from './errors.ts';
@@ -59,6 +59,8 @@ const FIXES: Record<string, (error: OssRequestError, key: string) => string> = {
   NoSuchUpload: () =>
     'The multipart upload no longer exists in OSS: it was aborted or completed elsewhere (or by a lifecycle rule). Start the upload again.',
   InvalidPart: (e) => `OSS does not have a part this upload listed (${e.message}). Start the upload again.`,
+  // Raised here, not by OSS: the message already names the CORS fix.
+  HeaderNotExposed: (e) => e.message,
   EntityTooSmall: (e) =>
     `OSS refused a part as too small (${e.message}). Use a part size of at least 100 KB.`,
 };

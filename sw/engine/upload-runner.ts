@@ -3,6 +3,7 @@
 // Every state change is written before the request it announces, so a worker stopped at any
 // point resumes from the records, and the reconcile step squares them with OSS.
 
+import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
 import { crc64Combine } from '../../lib/oss/crc64.ts';
 import { unquoteEtag } from '../../lib/oss/etag.ts';
 import { OssRequestError } from '../../lib/oss-client/errors.ts';
@@ -28,6 +29,8 @@ export type RunOutcome =
 export interface RunnerContext {
   store: UploadStore;
   client: OssClient;
+  /** The token service's look at a stored object (upload tokens cannot read objects). */
+  objectStatus: ObjectStatusLookup;
   live: LiveProgress;
   /** The retry environment minus what the runner sets per call (key, signal, attempts, hooks). */
   retry: Omit<RetryEnvironment, 'key' | 'signal' | 'mayStart' | 'firstAttempt' | 'onRetry'>;
@@ -142,32 +145,43 @@ class UploadRun {
     const file = this.file!;
     const { options, mime, key } = this.upload;
     await this.save({ state: 'uploading', problem: undefined });
-    const stored = await withRetries(async () => {
-      this.ctx.live.partStarted(this.upload.id, 1, file.size);
-      try {
-        const localCrc = crc64OfBlob(file);
-        localCrc.catch(() => undefined);
-        const result = await this.ctx.client
-          .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
-          .catch(async (error: unknown) => {
-            // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
-            const readError = await localCrc.then(
-              () => undefined,
-              (e: unknown) => e,
+    let stored: StoredObject;
+    try {
+      stored = await withRetries(async () => {
+        this.ctx.live.partStarted(this.upload.id, 1, file.size);
+        try {
+          const localCrc = crc64OfBlob(file);
+          localCrc.catch(() => undefined);
+          const result = await this.ctx.client
+            .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
+            .catch(async (error: unknown) => {
+              // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
+              const readError = await localCrc.then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+              throw isFileReadError(readError) ? readError : error;
+            });
+          const crc = await localCrc;
+          if (BigInt(result.crc64) !== crc) {
+            throw new CrcMismatchError(
+              `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
             );
-            throw isFileReadError(readError) ? readError : error;
-          });
-        const crc = await localCrc;
-        if (result.crc64 !== undefined && BigInt(result.crc64) !== crc) {
-          throw new CrcMismatchError(
-            `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
-          );
+          }
+          return result;
+        } finally {
+          this.ctx.live.partEnded(this.upload.id, 1);
         }
-        return result;
-      } finally {
-        this.ctx.live.partEnded(this.upload.id, 1);
+      }, this.retryEnv());
+    } catch (error) {
+      // With overwriting forbidden, a PutObject whose answer was lost is refused when sent again,
+      // because the first one created the object: if that object is this file, the upload is done.
+      if (this.isOssError(error, 'FileAlreadyExists')) {
+        const adopted = await this.adoptStoredObject(await crc64OfBlob(file));
+        if (adopted) return adopted;
       }
-    }, this.retryEnv());
+      throw error;
+    }
     return this.finishDone(stored);
   }
 
@@ -206,7 +220,7 @@ class UploadRun {
         this.retryEnv(),
       );
     } catch (error) {
-      if (this.isNoSuchUpload(error) && this.upload.state === 'completing')
+      if (this.isOssError(error, 'NoSuchUpload') && this.upload.state === 'completing')
         return this.adoptCompletedObject();
       throw error;
     }
@@ -219,13 +233,15 @@ class UploadRun {
       if (part.state === 'done') {
         if (!matches || !sameEtag(remote.etag, part.etag ?? ''))
           changed.push({ ...part, state: 'pending', etag: undefined, crc64: undefined });
-      } else if (matches && (await this.sliceMatches(part, remote))) {
-        const crc = await crc64OfBlob(this.slice(part));
+        continue;
+      }
+      const adoptedCrc = matches ? await this.verifiedCrc(part, remote) : undefined;
+      if (adoptedCrc !== undefined) {
         changed.push({
           ...part,
           state: 'done',
-          etag: remote.etag,
-          crc64: crc.toString(),
+          etag: remote!.etag,
+          crc64: adoptedCrc.toString(),
           nextTryAt: 0,
           lastError: undefined,
         });
@@ -240,9 +256,17 @@ class UploadRun {
     return undefined;
   }
 
-  private async sliceMatches(part: PartRecord, remote: ListedPart): Promise<boolean> {
-    if (remote.crc64 !== undefined) return BigInt(remote.crc64) === (await crc64OfBlob(this.slice(part)));
-    return sameEtag(remote.etag, await md5HexOfBlob(this.slice(part)));
+  /**
+   * The slice's CRC64 when the part OSS lists is this slice (its CRC64, or where OSS lists none its
+   * MD5 ETag, matches the file); undefined otherwise.
+   */
+  private async verifiedCrc(part: PartRecord, remote: ListedPart): Promise<bigint | undefined> {
+    const crc = await crc64OfBlob(this.slice(part));
+    const same =
+      remote.crc64 !== undefined
+        ? BigInt(remote.crc64) === crc
+        : sameEtag(remote.etag, await md5HexOfBlob(this.slice(part)));
+    return same ? crc : undefined;
   }
 
   private slice(part: PartRecord): Blob {
@@ -321,7 +345,7 @@ class UploadRun {
           this.ctx.live.partEnded(id, part.partNumber);
         }
         const crc = await localCrc;
-        if (uploaded.crc64 !== undefined && BigInt(uploaded.crc64) !== crc) {
+        if (BigInt(uploaded.crc64) !== crc) {
           throw new CrcMismatchError(
             `Part ${part.partNumber}: OSS computed CRC64 ${uploaded.crc64}, this device ${crc}; sending it again.`,
           );
@@ -362,20 +386,30 @@ class UploadRun {
       );
     } catch (error) {
       // An earlier Complete may have succeeded with its answer lost: then the upload id is gone.
-      if (this.isNoSuchUpload(error)) return this.adoptCompletedObject();
+      if (this.isOssError(error, 'NoSuchUpload')) return this.adoptCompletedObject();
+      if (this.isOssError(error, 'FileAlreadyExists')) {
+        // Overwriting is forbidden and an object is there: if it is this file, nothing is left to do
+        // but to let go of the parts.
+        const adopted = await this.adoptStoredObject(await this.expectedCrc());
+        if (adopted) {
+          await this.ctx.client.abortMultipartUpload(key, uploadId!).catch(() => undefined);
+          return adopted;
+        }
+      }
       throw error;
     }
     return this.finishDone(stored);
   }
 
-  private isNoSuchUpload(error: unknown): boolean {
+  /** `error` is OSS's `code`, whether the retry loop gave up on it or it came straight from the client. */
+  private isOssError(error: unknown, code: string): boolean {
     return (
-      (error instanceof StopUpload && error.decision.problem.code === 'NoSuchUpload') ||
-      (error instanceof OssRequestError && error.code === 'NoSuchUpload')
+      (error instanceof StopUpload && error.decision.problem.code === code) ||
+      (error instanceof OssRequestError && error.code === code)
     );
   }
 
-  /** CRC64 of the whole file from the part CRCs, in part order (oss-api.md §6.1). */
+  /** CRC64 of the whole file from the part CRCs, in part order (OSS API reference, "CRC-64"). */
   private async expectedCrc(): Promise<bigint> {
     const parts = await this.ctx.store.parts(this.upload.id);
     return parts.reduce((crc, p) => crc64Combine(crc, BigInt(p.crc64!), p.size), 0n);
@@ -383,16 +417,8 @@ class UploadRun {
 
   /** Complete's answer was lost, or the object was completed before we recorded it: check it is ours. */
   private async adoptCompletedObject(): Promise<RunOutcome> {
-    const head = await withRetries(() => this.ctx.client.headObject(this.upload.key), this.retryEnv());
-    const expected = await this.expectedCrc();
-    if (
-      head &&
-      head.size === this.upload.size &&
-      head.crc64 !== undefined &&
-      BigInt(head.crc64) === expected
-    ) {
-      return this.finishDone({ etag: head.etag, crc64: head.crc64, requestId: '' });
-    }
+    const adopted = await this.adoptStoredObject(await this.expectedCrc());
+    if (adopted) return adopted;
     throw new StopUpload({
       kind: 'fatal',
       problem: {
@@ -403,9 +429,21 @@ class UploadRun {
     });
   }
 
-  private async finishDone(stored: StoredObject): Promise<RunOutcome> {
+  /**
+   * Finishes the upload when the object stored under its key has this file's size and CRC64, as the
+   * token service reports them; undefined when it is not this file (or not there).
+   */
+  private async adoptStoredObject(expectedCrc: bigint): Promise<RunOutcome | undefined> {
+    const status = await withRetries(() => this.ctx.objectStatus(this.upload.key), this.retryEnv());
+    if (!status.exists || status.size !== this.upload.size || BigInt(status.crc64) !== expectedCrc) {
+      return undefined;
+    }
+    return this.finishDone({ etag: status.etag, crc64: status.crc64, requestId: '' }, { answerLost: true });
+  }
+
+  private async finishDone(stored: StoredObject, { answerLost = false } = {}): Promise<RunOutcome> {
     const expected = this.upload.method === 'put' ? undefined : await this.expectedCrc();
-    if (expected !== undefined && stored.crc64 !== undefined && BigInt(stored.crc64) !== expected) {
+    if (expected !== undefined && BigInt(stored.crc64) !== expected) {
       const problem: UploadProblem = {
         code: 'CrcMismatch',
         message: `The object "${this.upload.key}" was stored with CRC64 ${stored.crc64} but the file's is ${expected}: it is corrupt in OSS. Delete it and upload again.`,
@@ -413,7 +451,7 @@ class UploadRun {
       };
       throw new StopUpload({ kind: 'fatal', problem });
     }
-    const result: UploadResult = { etag: stored.etag, crc64: stored.crc64 ?? '', callback: stored.callback };
+    const result: UploadResult = { etag: stored.etag, crc64: stored.crc64, callback: stored.callback };
     const u = this.upload;
     await this.ctx.store.finish(u.id, {
       id: u.id,
@@ -423,17 +461,29 @@ class UploadRun {
       lastModified: u.lastModified,
       state: 'done',
       result,
-      problem:
-        stored.callback && !stored.callback.ok
-          ? {
-              code: 'CallbackFailed',
-              message: `Stored, but the upload callback failed: ${stored.callback.body}`,
-            }
-          : undefined,
+      problem: this.callbackProblem(stored, answerLost),
       createdAt: u.createdAt,
     });
     this.ctx.live.forget(u.id);
     this.ctx.changed();
     return 'done';
+  }
+
+  /** What a done upload still has to say about its upload callback, if anything. */
+  private callbackProblem(stored: StoredObject, answerLost: boolean): UploadProblem | undefined {
+    if (stored.callback && !stored.callback.ok) {
+      return {
+        code: 'CallbackFailed',
+        message: `Stored, but the upload callback failed: ${stored.callback.body}`,
+      };
+    }
+    if (answerLost && this.upload.options.callback) {
+      return {
+        code: 'CallbackUnknown',
+        message:
+          "Stored and verified, but OSS's answer was lost on the way, and with it the upload callback's result. Check the callback server's own records.",
+      };
+    }
+    return undefined;
   }
 }
