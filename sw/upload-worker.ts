@@ -67,8 +67,11 @@ export function installUploadEngine(): void {
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
         if ((await store?.listActive())?.length) driver.requestRun();
-        return { ok: true, uploads: await engine.views() };
+        const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
+        return { ok: true, uploads, ...history };
       }
+      case 'upload/history':
+        return { ok: true, ...(await engine.history(request.before)) };
     }
   }
 

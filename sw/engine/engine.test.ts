@@ -11,6 +11,7 @@ import { createObjectStatusClient, OBJECT_STATUS_PATH } from '../../lib/credenti
 import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
 import { signRequestV4 } from '../../lib/oss/sign-v4.ts';
 import { objectUrl } from '../../lib/oss-client/object-url.ts';
+import { HISTORY_PAGE_SIZE, type UploadSnapshotMessage } from '../../lib/protocol/messages.ts';
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
 import type { ObjectRecord } from '../../server/emulator/persistence/records.ts';
@@ -88,13 +89,21 @@ function engine(overrides: Partial<ConstructorParameters<typeof UploadEngine>[0]
   const e = new UploadEngine({
     store,
     credentials: createCredentialsProvider({ url: app.credentialsUrl }),
-    objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
+    objectStatus: createObjectStatusClient({
+      url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href,
+      fetch: (input, init) => fetchImpl(input, init),
+    }),
     fetch: (input, init) => fetchImpl(input, init),
     policy: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 8 },
     ...overrides,
   });
   engines.push(e);
   return e;
+}
+
+/** Unfinished uploads, then the newest page of finished ones: what a page is told on hello. */
+async function allViews(e: UploadEngine) {
+  return [...(await e.views()), ...(await e.history()).history];
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -189,7 +198,7 @@ describe('UploadEngine against the emulator', () => {
         userMeta: [['owner', 'alice']],
       });
     }
-    const views = await e.views();
+    const views = await allViews(e);
     expect(views.map((v) => v.state)).toEqual(['done', 'done', 'done']);
     expect(new Set(views.map((v) => v.id))).toEqual(new Set(ids));
     // Done uploads keep a history record only: no file, no parts.
@@ -347,7 +356,7 @@ describe('UploadEngine against the emulator', () => {
       return undefined;
     };
     await e.run();
-    const [view] = await e.views();
+    const [view] = await allViews(e);
     expect(view?.state).toBe('failed');
     expect(view?.problem?.code).toBe('NoSuchUpload');
     expect(view?.problem?.message).toMatch(/aborted or completed elsewhere/);
@@ -366,7 +375,7 @@ describe('UploadEngine against the emulator', () => {
       },
     ]);
     await e.run();
-    const failed = (await e.views()).find((v) => v.state === 'failed');
+    const failed = (await allViews(e)).find((v) => v.state === 'failed');
     expect(failed?.problem?.code).toBe('FileAlreadyExists');
     expect(failed?.problem?.message).toMatch(/already exists.*Choose another key/);
     expect(await objectHash('uploads/t7/exists.bin')).toBe(sha256(first.bytes));
@@ -380,7 +389,10 @@ describe('UploadEngine against the emulator', () => {
     ]);
     await store.db.put('files', new Blob([bytes.subarray(0, 10)]), id!);
     await e.run();
-    expect((await e.views())[0]).toMatchObject({ state: 'needs-file', problem: { code: 'FileNotReadable' } });
+    expect((await allViews(e))[0]).toMatchObject({
+      state: 'needs-file',
+      problem: { code: 'FileNotReadable' },
+    });
     const other = new File([bytes], 'movie.bin', { lastModified: file.lastModified + 1 });
     await expect(e.reselect(id!, other)).rejects.toThrow(/not the same file/);
     await e.reselect(id!, file);
@@ -400,7 +412,7 @@ describe('UploadEngine against the emulator', () => {
     await e.enqueue([{ file, options: { key: 'uploads/t9/offline.bin', partSize: 100 * KiB } }]);
     const offline = await e.run();
     expect(offline).toEqual({ workRemains: true, waitingForNetwork: true });
-    expect((await e.views())[0]?.state).toBe('waiting-for-network');
+    expect((await allViews(e))[0]?.state).toBe('waiting-for-network');
     online = true;
     expect((await e.run()).workRemains).toBe(false);
     expect(await objectHash('uploads/t9/offline.bin')).toBe(sha256(bytes));
@@ -426,7 +438,7 @@ describe('UploadEngine against the emulator', () => {
     const paused = await store.get(idA!);
     expect(paused?.state).toBe('paused');
     expect(paused!.partsDone).toBeLessThan(8);
-    expect((await e.views()).find((v) => v.id === idB)?.state).toBe('aborted');
+    expect((await allViews(e)).find((v) => v.id === idB)?.state).toBe('aborted');
     await e.command(idA!, 'resume');
     expect((await e.run()).workRemains).toBe(false);
     expect(await objectHash('uploads/t10/a.bin')).toBe(sha256(a.bytes));
@@ -470,7 +482,7 @@ describe('answers lost after OSS applied the request, under the real upload-toke
     ]);
     fault = loseAnswerOnce('CompleteMultipartUpload');
     expect((await e.run()).workRemains).toBe(false);
-    const [view] = await e.views();
+    const [view] = await allViews(e);
     expect(view).toMatchObject({ state: 'done', problem: undefined });
     expect(view?.result?.crc64).toBe(stored.get(key)?.crc64);
     expect(await objectHash(key)).toBe(sha256(bytes));
@@ -498,7 +510,7 @@ describe('answers lost after OSS applied the request, under the real upload-toke
 
     const next = engine();
     expect((await next.run()).workRemains).toBe(false);
-    expect((await next.views())[0]).toMatchObject({ id, state: 'done', problem: undefined });
+    expect((await allViews(next))[0]).toMatchObject({ id, state: 'done', problem: undefined });
   });
 
   it('PutObject applied but its answer lost, overwriting forbidden: the retry is refused, yet the upload is done', async () => {
@@ -508,7 +520,7 @@ describe('answers lost after OSS applied the request, under the real upload-toke
     await e.enqueue([{ file, options: { key, headers: { 'x-oss-forbid-overwrite': 'true' } } }]);
     fault = loseAnswerOnce('PutObject');
     expect((await e.run()).workRemains).toBe(false);
-    expect((await e.views())[0]).toMatchObject({ state: 'done', problem: undefined });
+    expect((await allViews(e))[0]).toMatchObject({ state: 'done', problem: undefined });
     expect(await objectHash(key)).toBe(sha256(bytes));
   });
 
@@ -517,28 +529,19 @@ describe('answers lost after OSS applied the request, under the real upload-toke
     const { file } = randomFile(500 * KiB);
     const key = 'uploads/lost/replaced.bin';
     await e.enqueue([{ file, options: { key, partSize: 200 * KiB } }]);
-    let lost = false;
-    fault = async (op, _req, res) => {
-      if (op !== 'CompleteMultipartUpload' || lost) return undefined;
-      lost = true;
-      const socket = res.socket!;
-      socket.write = (() => {
-        socket.destroy();
-        // Before the engine looks, another client replaces the object.
-        void putAsSomeoneElse(key, new Uint8Array(randomBytes(500 * KiB)));
-        return false;
-      }) as typeof socket.write;
-      return undefined;
-    };
+    fault = loseAnswerOnce('CompleteMultipartUpload');
     const real = fetchImpl;
+    let replaced = false;
     fetchImpl = async (input, init) => {
-      // Let the replacement land before the engine asks the token service.
-      if (String(input).includes(OBJECT_STATUS_PATH))
-        await expect.poll(() => stored.get(key)?.size).toBe(500 * KiB);
+      // Before the engine gets to ask about the object, another client replaces it.
+      if (String(input).includes(OBJECT_STATUS_PATH) && !replaced) {
+        replaced = true;
+        await putAsSomeoneElse(key, new Uint8Array(randomBytes(500 * KiB)));
+      }
       return real(input, init);
     };
     await e.run();
-    const [view] = await e.views();
+    const [view] = await allViews(e);
     expect(view).toMatchObject({ state: 'failed', problem: { code: 'NoSuchUpload' } });
   });
 
@@ -549,7 +552,7 @@ describe('answers lost after OSS applied the request, under the real upload-toke
     const { file } = randomFile(60 * KiB);
     await e.enqueue([{ file, options: { key, headers: { 'x-oss-forbid-overwrite': 'true' } } }]);
     await e.run();
-    expect((await e.views())[0]).toMatchObject({ state: 'failed', problem: { code: 'FileAlreadyExists' } });
+    expect((await allViews(e))[0]).toMatchObject({ state: 'failed', problem: { code: 'FileAlreadyExists' } });
   });
 });
 
@@ -573,7 +576,7 @@ describe('integrity never switches off', () => {
       const { file } = randomFile(size);
       await e.enqueue([{ file, options: { key: `uploads/cors/${size}.bin`, partSize: 200 * KiB } }]);
       await e.run();
-      const [view] = await e.views();
+      const [view] = await allViews(e);
       expect(view?.state).toBe('failed');
       expect(view?.problem).toMatchObject({
         code: 'HeaderNotExposed',
@@ -581,4 +584,83 @@ describe('integrity never switches off', () => {
       });
     });
   }
+});
+
+describe('history at scale', () => {
+  it('snapshots carry unfinished uploads and the ones that just finished, never the whole history', async () => {
+    const tx = store.db.transaction('history', 'readwrite');
+    for (let i = 0; i < 2_000; i++) {
+      const finished = {
+        id: `old-${i}`,
+        key: `uploads/old/${i}`,
+        fileName: `${i}.bin`,
+        size: 1,
+        lastModified: 0,
+      };
+      void tx.store.put({ ...finished, state: 'done', createdAt: i, finishedAt: i });
+    }
+    await tx.done;
+    const messages: UploadSnapshotMessage[] = [];
+    const e = engine({ post: (message) => messages.push(message) });
+    const { file } = randomFile(300 * KiB);
+    const [id] = await e.enqueue([{ file, options: { key: 'uploads/scale/new.bin', partSize: 100 * KiB } }]);
+    await e.run();
+    await e.broadcastNow();
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) {
+      expect(message.uploads.every((u) => u.id === id)).toBe(true);
+      expect(message.finished.every((u) => u.id === id)).toBe(true);
+    }
+    expect(messages.at(-1)?.finished.map((u) => u.state)).toEqual(['done']);
+
+    const first = await e.history();
+    expect(first.history).toHaveLength(HISTORY_PAGE_SIZE);
+    expect(first.history[0]?.id).toBe(id);
+    expect(first.historyMore).toBe(true);
+    const last = first.history.at(-1)!;
+    const second = await e.history({ finishedAt: last.finishedAt!, id: last.id });
+    expect(second.history[0]?.id).toBe(`old-${2_000 - HISTORY_PAGE_SIZE}`);
+  });
+});
+
+describe('a file rewritten in place after it was chosen', () => {
+  it('never becomes an object of both versions: the upload asks for the file, then re-sends only the parts that differ', async () => {
+    fault = async (op) => {
+      if (op === 'UploadPart') await new Promise((r) => setTimeout(r, 40));
+      return undefined;
+    };
+    const key = 'uploads/changed/in-place.bin';
+    const { file, bytes } = randomFile(1 * MiB, 'in-place.bin');
+    const e = engine();
+    const [id] = await e.enqueue([{ file, options: { key, partSize: 200 * KiB, parallel: 1 } }]);
+    await e.run({ budgetMs: 100 });
+    const sentBefore = (await store.get(id!))!.partsDone;
+    expect(sentBefore).toBeGreaterThan(0);
+    expect(sentBefore).toBeLessThan(6);
+
+    // Same size, same date, new bytes in the last part: what a browser holding a reference to the file
+    // on disk reads after it was rewritten in place.
+    const rewritten = bytes.slice();
+    for (let i = rewritten.length - 1000; i < rewritten.length; i++)
+      rewritten[i] = (rewritten[i]! + 1) & 0xff;
+    await store.db.put('files', new Blob([rewritten]), id!);
+    await e.run();
+    expect((await allViews(e))[0]).toMatchObject({
+      state: 'needs-file',
+      problem: {
+        code: 'FileChanged',
+        message: expect.stringMatching(/changed after it was chosen.*Select the file again/),
+      },
+    });
+    expect((await getObject(key)).status).toBe(404);
+
+    partAnswers = [];
+    await e.reselect(id!, new File([rewritten], 'in-place.bin', { lastModified: file.lastModified }));
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash(key)).toBe(sha256(rewritten));
+    // Parts already in OSS that match the new content were checked and kept, not sent again.
+    const resent = [...partCounts().keys()].map((k) => Number(k.split(/[/:]/)[1]));
+    expect(resent).toContain(6);
+    expect(resent.filter((n) => n <= sentBefore)).toEqual([]);
+  });
 });

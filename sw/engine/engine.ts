@@ -9,6 +9,8 @@ import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client
 import {
   ACTIVE_STATES,
   type EnqueueItem,
+  HISTORY_PAGE_SIZE,
+  type HistoryCursor,
   type UploadCommand,
   type UploadSnapshotMessage,
   type UploadView,
@@ -18,6 +20,7 @@ import type { PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
 import { isFileReadError } from './errors.ts';
+import { fileFingerprint } from './file-fingerprint.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
 import { clampParallel, plannedParts, planParts } from './part-plan.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
@@ -28,6 +31,12 @@ import { abortableSleep } from './with-retries.ts';
 
 /** A sync event may last 3 minutes in Chromium; stop starting parts well before. */
 export const DEFAULT_BUDGET_MS = 150_000;
+/**
+ * A snapshot repeats uploads finished this long before the previous one, so none is missed when a
+ * finish and a snapshot race; the first snapshot of a worker reaches back a minute, for uploads a
+ * stopped worker finished but never announced.
+ */
+const FINISHED_OVERLAP_MS = 1_000;
 /** Room left on the device after queueing, so the browser does not start evicting. */
 const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
 
@@ -74,6 +83,8 @@ export class UploadEngine {
   private readonly controllers = new Map<string, AbortController>();
   private readonly runs = new Map<string, Promise<RunOutcome | undefined>>();
   private current: Promise<RunResult> | undefined;
+  /** Uploads finished at or after this time (ms) go into the next snapshot. */
+  private finishedWatermark: number;
   /** Set when a new worker version takes over; this engine starts nothing after that. */
   private draining = false;
 
@@ -83,8 +94,9 @@ export class UploadEngine {
     this.client = createOssClient({ credentials: deps.credentials, fetch: deps.fetch, now: this.clock.now });
     this.live = new LiveProgress(this.now);
     this.locks = deps.locks ?? memoryLocks();
+    this.finishedWatermark = this.now() - FINISHED_OVERLAP_MS * 60;
     this.broadcaster = new ProgressBroadcaster(
-      () => this.views(),
+      () => this.snapshot(),
       (message) => deps.post?.(message),
       this.now,
     );
@@ -94,10 +106,26 @@ export class UploadEngine {
     this.broadcaster.changed();
   }
 
-  /** Every upload, unfinished ones first, then the history (newest first). */
+  /** Every unfinished upload, oldest first. */
   async views(): Promise<UploadView[]> {
-    const [uploads, history] = await Promise.all([this.deps.store.list(), this.deps.store.history()]);
-    return [...uploads.map((u) => this.live.view(u)), ...history.reverse().map(historyView)];
+    return (await this.deps.store.list()).map((u) => this.live.view(u));
+  }
+
+  /** A page of finished uploads, newest first, older than `before` when given. */
+  async history(before?: HistoryCursor): Promise<{ history: UploadView[]; historyMore: boolean }> {
+    const { records, more } = await this.deps.store.history(HISTORY_PAGE_SIZE, before);
+    return { history: records.map(historyView), historyMore: more };
+  }
+
+  /**
+   * What pages are told ten times a second: the unfinished uploads, and the ones finished since the
+   * last snapshot (with an overlap, since pages merge by id) — never the whole history.
+   */
+  private async snapshot(): Promise<Omit<UploadSnapshotMessage, 'type'>> {
+    const since = this.finishedWatermark;
+    this.finishedWatermark = this.now() - FINISHED_OVERLAP_MS;
+    const [uploads, finished] = await Promise.all([this.views(), this.deps.store.finishedSince(since)]);
+    return { uploads, finished: finished.map(historyView) };
   }
 
   /** Stores each file once with its plan, then asks for a run. Refuses the whole batch if it cannot fit. */
@@ -113,8 +141,9 @@ export class UploadEngine {
     });
     await this.checkSpace(items.reduce((sum, item) => sum + item.file.size, 0));
     for (const { file } of items) await this.checkReadable(file);
+    const fingerprints = await Promise.all(items.map(({ file }) => fileFingerprint(file)));
     const ids: string[] = [];
-    for (const { file, options, plan } of planned) {
+    for (const [index, { file, options, plan }] of planned.entries()) {
       const id = this.deps.newId?.() ?? crypto.randomUUID();
       const now = this.now();
       const upload: UploadRecord = {
@@ -124,6 +153,7 @@ export class UploadEngine {
         size: file.size,
         lastModified: file.lastModified,
         mime: options.mime || file.type || 'application/octet-stream',
+        fingerprint: fingerprints[index],
         options,
         method: plan.method,
         partSize: plan.partSize,
@@ -370,7 +400,23 @@ export class UploadEngine {
       );
     }
     await this.interrupt(id);
-    await this.deps.store.replaceFile(id, file);
+    const fingerprint = await fileFingerprint(file);
+    await this.deps.store.replaceFile(id, file, fingerprint);
+    if (fingerprint !== upload.fingerprint) {
+      // New content under the same name, size and date: what OSS already has is checked part by
+      // part against it when the upload resumes (reconcile adopts only parts whose CRC64 matches).
+      const parts = (await this.deps.store.parts(id)).map(
+        (p): PartRecord => ({
+          ...p,
+          state: 'pending',
+          attempts: 0,
+          nextTryAt: 0,
+          etag: undefined,
+          crc64: undefined,
+        }),
+      );
+      await this.deps.store.saveParts(id, parts);
+    }
     this.changed();
     this.deps.requestRun?.();
   }

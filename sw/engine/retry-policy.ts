@@ -4,7 +4,7 @@
 import { CredentialsError } from '../../lib/credentials/token-service-call.ts';
 import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { UploadProblem } from '../../lib/protocol/messages.ts';
-import { CrcMismatchError, isFileReadError } from './errors.ts';
+import { CrcMismatchError, FileChangedError, isFileReadError } from './errors.ts';
 
 export type RetryDecision =
   /** Transient (network blip, 5xx, 429/SlowDown, CRC mismatch): try again after `delayMs`. */
@@ -92,6 +92,17 @@ export function decide(
         }
       : { kind: 'retry', delayMs: backoffDelay(policy, attempt, random), problem };
 
+  if (error instanceof FileChangedError) {
+    return {
+      kind: 'needs-file',
+      problem: {
+        code: 'FileChanged',
+        message:
+          "This file's content changed after it was chosen (its size and date did not), so the parts already sent may not match it. " +
+          'Select the file again: every part already in OSS is checked against it, and the ones that differ are sent again.',
+      },
+    };
+  }
   if (isFileReadError(error)) {
     return {
       kind: 'needs-file',

@@ -12,9 +12,17 @@ import { ACTIVE_STATES, type UploadProblem, type UploadResult } from '../../lib/
 import type { PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { crc64OfBlob, md5HexOfBlob } from './blob-checksums.ts';
-import { CrcMismatchError, FileUnreadableError, isAbortError, isFileReadError } from './errors.ts';
+import {
+  CrcMismatchError,
+  FileChangedError,
+  FileUnreadableError,
+  isAbortError,
+  isFileReadError,
+} from './errors.ts';
+import { fileFingerprint } from './file-fingerprint.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
+import { decide } from './retry-policy.ts';
 import { BudgetSpent, type RetryEnvironment, StopUpload, withRetries } from './with-retries.ts';
 
 /** How a run ended. Only `budget-spent` and `interrupted` leave work for a later run. */
@@ -83,17 +91,15 @@ class UploadRun {
       if (isAbortError(error) || this.options.signal.aborted) return 'interrupted';
       if (error instanceof BudgetSpent) return 'budget-spent';
       if (error instanceof StopUpload) return this.stop(error);
-      if (isFileReadError(error)) {
-        return this.stop(
-          new StopUpload({
-            kind: 'needs-file',
-            problem: {
-              code: 'FileNotReadable',
-              message:
-                'The stored copy of this file can no longer be read. Select this file again to continue.',
-            },
-          }),
-        );
+      if (isFileReadError(error) || error instanceof FileChangedError) {
+        // The retry policy words it; a file problem is never retried, so the attempt count is moot.
+        const decision = decide(error, {
+          attempt: 1,
+          online: true,
+          random: Math.random,
+          key: this.upload.key,
+        });
+        if (decision.kind === 'needs-file') return this.stop(new StopUpload(decision));
       }
       throw error;
     }
@@ -129,14 +135,23 @@ class UploadRun {
     return state;
   }
 
-  /** The stored Blob, checked to be the file we planned for and still readable. */
+  /** The stored Blob, checked to be the file we planned for, still readable and unchanged. */
   private async readableFile(): Promise<Blob> {
     const file = await this.ctx.store.getFile(this.upload.id);
     if (!file || file.size !== this.upload.size)
       throw new FileUnreadableError('The stored file is missing or changed size');
     // Reading one byte surfaces NotReadableError now rather than in the middle of a part.
     if (file.size > 0) await file.slice(0, 1).arrayBuffer();
+    await this.checkUnchanged(file);
     return file;
+  }
+
+  /** The sampled bytes still read as they did when the file was chosen (file-fingerprint.ts). */
+  private async checkUnchanged(file: Blob): Promise<void> {
+    const { fingerprint } = this.upload;
+    if (fingerprint !== undefined && (await fileFingerprint(file)) !== fingerprint) {
+      throw new FileChangedError('The sampled bytes of the file differ from when it was chosen');
+    }
   }
 
   // --- small files ---------------------------------------------------------------------------------
@@ -370,6 +385,9 @@ class UploadRun {
 
   private async complete(): Promise<RunOutcome> {
     const { key, uploadId, options } = this.upload;
+    // Last look before OSS joins the parts: a file rewritten in place since the run began would
+    // otherwise become an object made of both versions.
+    await this.checkUnchanged(this.file!);
     await this.save({ state: 'completing' });
     const parts = await this.ctx.store.parts(this.upload.id);
     let stored: StoredObject;

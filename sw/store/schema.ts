@@ -6,7 +6,7 @@ import type { UploadProblem, UploadResult, UploadState } from '../../lib/protoco
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 
 export const UPLOAD_DB_NAME = 'skylift-uploads';
-export const UPLOAD_DB_VERSION = 1;
+export const UPLOAD_DB_VERSION = 2;
 
 export type PartState = 'pending' | 'sending' | 'done';
 
@@ -18,6 +18,8 @@ export interface UploadRecord {
   lastModified: number;
   /** Content-Type the object gets. */
   mime: string;
+  /** Sampled content fingerprint taken when the file was chosen (sw/engine/file-fingerprint.ts). */
+  fingerprint?: string;
   options: UploadOptions;
   /** PutObject for small files, multipart otherwise (part-plan.ts). */
   method: 'put' | 'multipart';
@@ -72,7 +74,12 @@ export interface UploadDbSchema extends DBSchema {
   files: { key: string; value: Blob };
   uploads: { key: string; value: UploadRecord; indexes: { byCreatedAt: number } };
   parts: { key: [string, number]; value: PartRecord; indexes: { byUpload: string } };
-  history: { key: string; value: HistoryRecord; indexes: { byFinishedAt: number } };
+  history: {
+    key: string;
+    value: HistoryRecord;
+    /** `byFinished` orders records fully (ties in time broken by id), so history pages neither skip nor repeat. */
+    indexes: { byFinishedAt: number; byFinished: [number, string] };
+  };
   /** Engine settings that must outlive the worker, e.g. `syncBudgetMs`. */
   settings: { key: string; value: number | string | boolean };
 }
@@ -83,7 +90,7 @@ export function upgradeUploadDb(
   db: UploadDb,
   oldVersion: number,
   _newVersion: number | null,
-  _tx: IDBPTransaction<UploadDbSchema, StoreNames<UploadDbSchema>[], 'versionchange'>,
+  tx: IDBPTransaction<UploadDbSchema, StoreNames<UploadDbSchema>[], 'versionchange'>,
 ): void {
   if (oldVersion < 1) {
     db.createObjectStore('files');
@@ -94,5 +101,8 @@ export function upgradeUploadDb(
     );
     db.createObjectStore('history', { keyPath: 'id' }).createIndex('byFinishedAt', 'finishedAt');
     db.createObjectStore('settings');
+  }
+  if (oldVersion < 2) {
+    tx.objectStore('history').createIndex('byFinished', ['finishedAt', 'id']);
   }
 }

@@ -1,7 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { createCredentialsProvider } from '../../../lib/credentials/credentials-provider.ts';
-import { subscribe } from '../../bridge/upload-bridge.ts';
+import { subscribe, type UploadSubscription } from '../../bridge/upload-bridge.ts';
 import { type AbortOutcome, DashboardState, type UploadRef } from '../../dashboard/dashboard-state.ts';
 import { uploadFromHash } from '../../dashboard/deep-link.ts';
 import { localUploadIds } from '../../dashboard/local-uploads.ts';
@@ -63,7 +63,7 @@ export class DashboardView extends LitElement {
   });
   private readonly poller = new Poller(() => this.model.poll(), { onChange: () => this.requestUpdate() });
   private readonly history = new ThroughputHistory();
-  private unsubscribe?: () => void;
+  private subscription?: UploadSubscription;
   private readonly followHash = () => {
     const ref = uploadFromHash(location.hash);
     if (ref) void this.model.select(ref);
@@ -97,7 +97,7 @@ export class DashboardView extends LitElement {
 
   private startWatching() {
     this.poller.start();
-    this.unsubscribe ??= subscribe((uploads) => {
+    this.subscription ??= subscribe((uploads) => {
       this.throughput = summarizeUploads(uploads);
       this.history.add(this.throughput.rate, Date.now());
     });
@@ -105,8 +105,8 @@ export class DashboardView extends LitElement {
 
   private stopWatching() {
     this.poller.stop();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.subscription?.close();
+    this.subscription = undefined;
   }
 
   private async abortOne(ref: UploadRef) {
