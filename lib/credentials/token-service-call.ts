@@ -10,9 +10,17 @@ export class CredentialsError extends Error {
     message: string,
     readonly status: number,
     readonly code: string,
+    /** How long the token service asked to wait (Retry-After on 429 and 503), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** Retry-After in seconds (the token service's rate limit sends that form), as ms. */
+function retryAfter(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 export interface TokenServiceCallOptions {
@@ -62,6 +70,7 @@ export async function callTokenService(
       `The token service ${refused} (HTTP ${response.status}, ${detail.code}): ${detail.message}`,
       response.status,
       detail.code,
+      retryAfter(response),
     );
   }
   return { status: response.status, body: answer };

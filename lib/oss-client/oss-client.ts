@@ -181,6 +181,38 @@ export function createOssClient(options: OssClientOptions) {
     return result;
   }
 
+  /** One page of ListParts after part `marker`; `next` is the marker of the following page, if any. */
+  async function partsPage(
+    key: string,
+    uploadId: string,
+    marker: number,
+    max: number,
+  ): Promise<{ parts: ListedPart[]; next?: number }> {
+    const { response } = await send({
+      operation: 'ListParts',
+      method: 'GET',
+      key,
+      query: [
+        ['max-parts', String(max)],
+        ['part-number-marker', String(marker)],
+        ['uploadId', uploadId],
+      ],
+      ok: [200],
+    });
+    const doc = parseXml(await response.text(), { arrays: ['Part'] }).ListPartsResult as XmlElement;
+    const parts = ((doc.Part ?? []) as XmlElement[]).map((node): ListedPart => {
+      const crc = text(node.HashCrc64ecma);
+      return {
+        partNumber: Number(text(node.PartNumber)),
+        etag: text(node.ETag),
+        size: Number(text(node.Size)),
+        crc64: crc === '' ? undefined : crc,
+      };
+    });
+    const next = text(doc.NextPartNumberMarker);
+    return { parts, next: text(doc.IsTruncated) === 'true' && next !== '' ? Number(next) : undefined };
+  }
+
   return {
     async initiateMultipartUpload(key: string, headers: Headers): Promise<string> {
       const { response } = await send({
@@ -256,34 +288,19 @@ export function createOssClient(options: OssClientOptions) {
     /** Every part, following IsTruncated across pages. */
     async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
       const parts: ListedPart[] = [];
-      let marker = '0';
+      let marker = 0;
       for (;;) {
-        const { response } = await send({
-          operation: 'ListParts',
-          method: 'GET',
-          key,
-          query: [
-            ['max-parts', String(LIST_PAGE)],
-            ['part-number-marker', marker],
-            ['uploadId', uploadId],
-          ],
-          ok: [200],
-        });
-        const doc = parseXml(await response.text(), { arrays: ['Part'] }).ListPartsResult as XmlElement;
-        for (const node of (doc.Part ?? []) as XmlElement[]) {
-          const crc = text(node.HashCrc64ecma);
-          parts.push({
-            partNumber: Number(text(node.PartNumber)),
-            etag: text(node.ETag),
-            size: Number(text(node.Size)),
-            crc64: crc === '' ? undefined : crc,
-          });
-        }
-        if (text(doc.IsTruncated) !== 'true') return parts;
-        const next = text(doc.NextPartNumberMarker);
-        if (next === '' || next === marker) return parts;
-        marker = next;
+        const page = await partsPage(key, uploadId, marker, LIST_PAGE);
+        parts.push(...page.parts);
+        if (page.next === undefined || page.next === marker) return parts;
+        marker = page.next;
       }
+    },
+
+    /** One part as OSS lists it, or undefined when OSS does not have it: one small request. */
+    async findPart(key: string, uploadId: string, partNumber: number): Promise<ListedPart | undefined> {
+      const { parts } = await partsPage(key, uploadId, partNumber - 1, 1);
+      return parts.find((p) => p.partNumber === partNumber);
     },
 
     /** Every multipart upload under a prefix, following IsTruncated across pages. */

@@ -4,7 +4,6 @@
 
 import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
 import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
-import { OssRequestError } from '../../lib/oss-client/errors.ts';
 import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client.ts';
 import {
   ACTIVE_STATES,
@@ -16,27 +15,24 @@ import {
   type UploadView,
 } from '../../lib/protocol/messages.ts';
 import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
-import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
 import { isFileReadError } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
+import { abortInOss } from './initiated-uploads.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
 import { clampParallel, plannedParts, planParts } from './part-plan.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from './retry-policy.ts';
 import { memoryLocks, type UploadLocks } from './upload-locks.ts';
 import { type RunOutcome, runUpload } from './upload-runner.ts';
 import { abortableSleep } from './with-retries.ts';
 
 /** A sync event may last 3 minutes in Chromium; stop starting parts well before. */
 export const DEFAULT_BUDGET_MS = 150_000;
-/**
- * A snapshot repeats uploads finished this long before the previous one, so none is missed when a
- * finish and a snapshot race; the first snapshot of a worker reaches back a minute, for uploads a
- * stopped worker finished but never announced.
- */
-const FINISHED_OVERLAP_MS = 1_000;
+/** How far back a worker's first snapshot looks for uploads a stopped worker finished unannounced. */
+const CATCH_UP_MS = 60_000;
 /** Room left on the device after queueing, so the browser does not start evicting. */
 const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
 
@@ -83,8 +79,10 @@ export class UploadEngine {
   private readonly controllers = new Map<string, AbortController>();
   private readonly runs = new Map<string, Promise<RunOutcome | undefined>>();
   private current: Promise<RunResult> | undefined;
-  /** Uploads finished at or after this time (ms) go into the next snapshot. */
-  private finishedWatermark: number;
+  /** Uploads this engine finished since the last snapshot. */
+  private readonly finishedSinceSnapshot: HistoryRecord[] = [];
+  /** The first snapshot also reaches back for uploads a stopped worker finished but never announced. */
+  private catchUpSince: number | undefined;
   /** Set when a new worker version takes over; this engine starts nothing after that. */
   private draining = false;
 
@@ -94,7 +92,7 @@ export class UploadEngine {
     this.client = createOssClient({ credentials: deps.credentials, fetch: deps.fetch, now: this.clock.now });
     this.live = new LiveProgress(this.now);
     this.locks = deps.locks ?? memoryLocks();
-    this.finishedWatermark = this.now() - FINISHED_OVERLAP_MS * 60;
+    this.catchUpSince = this.now() - CATCH_UP_MS;
     this.broadcaster = new ProgressBroadcaster(
       () => this.snapshot(),
       (message) => deps.post?.(message),
@@ -119,13 +117,23 @@ export class UploadEngine {
 
   /**
    * What pages are told ten times a second: the unfinished uploads, and the ones finished since the
-   * last snapshot (with an overlap, since pages merge by id) — never the whole history.
+   * last snapshot — never the whole history. (Pages merge by id, so a repeat is harmless.)
    */
   private async snapshot(): Promise<Omit<UploadSnapshotMessage, 'type'>> {
-    const since = this.finishedWatermark;
-    this.finishedWatermark = this.now() - FINISHED_OVERLAP_MS;
-    const [uploads, finished] = await Promise.all([this.views(), this.deps.store.finishedSince(since)]);
-    return { uploads, finished: finished.map(historyView) };
+    const finished = this.finishedSinceSnapshot.splice(0);
+    const since = this.catchUpSince;
+    this.catchUpSince = undefined;
+    const [uploads, earlier] = await Promise.all([
+      this.views(),
+      since === undefined ? [] : this.deps.store.finishedSince(since),
+    ]);
+    return { uploads, finished: [...earlier, ...finished].map(historyView) };
+  }
+
+  /** An upload left the engine's hands (done or aborted): the next snapshot says so. */
+  private finished(record: HistoryRecord): void {
+    this.finishedSinceSnapshot.push(record);
+    this.changed();
   }
 
   /** Stores each file once with its plan, then asks for a run. Refuses the whole batch if it cannot fit. */
@@ -231,6 +239,7 @@ export class UploadEngine {
   }
 
   private async runPass(deadline: () => number): Promise<RunResult> {
+    if (!this.draining) await this.cleanUp();
     const tried = new Set<string>();
     let waitingForNetwork = false;
     let blocked = false;
@@ -243,8 +252,8 @@ export class UploadEngine {
       if (outcome === 'waiting-for-network') waitingForNetwork = true;
       if (outcome === 'budget-spent') break;
     }
-    const active = await this.deps.store.listActive();
-    return { workRemains: active.length > 0 || blocked, waitingForNetwork };
+    const [active, cleanups] = await Promise.all([this.deps.store.listActive(), this.deps.store.cleanups()]);
+    return { workRemains: active.length > 0 || cleanups.length > 0 || blocked, waitingForNetwork };
   }
 
   /** One upload under its lock; undefined when another context holds the lock. */
@@ -261,6 +270,7 @@ export class UploadEngine {
             store: this.deps.store,
             client: this.client,
             objectStatus: this.deps.objectStatus,
+            finished: (record) => this.finished(record),
             live: this.live,
             now: this.now,
             changed: () => this.changed(),
@@ -353,37 +363,60 @@ export class UploadEngine {
     await this.deps.store.saveParts(upload.id, parts, {
       state: 'queued',
       problem: undefined,
-      ...(restart ? { uploadId: undefined } : {}),
+      ...(restart ? { uploadId: undefined, initiateStartedAt: undefined } : {}),
     });
   }
 
+  /**
+   * Aborted here at once; OSS is told now, or by a later run if it cannot be reached — the cleanup
+   * record outlives the upload until OSS confirms, so no multipart upload is left behind (also one
+   * an Initiate in flight may have created).
+   */
   private async abort(upload: UploadRecord): Promise<void> {
     await this.deps.store.update(upload.id, { state: 'aborted' });
     await this.interrupt(upload.id);
-    let problem: { code: string; message: string } | undefined;
-    if (upload.uploadId) {
+    const last = (await this.deps.store.get(upload.id)) ?? upload;
+    const inOss = last.uploadId !== undefined || last.initiateStartedAt !== undefined;
+    const record = await this.deps.store.finish(
+      upload.id,
+      {
+        id: upload.id,
+        key: upload.key,
+        fileName: upload.fileName,
+        size: upload.size,
+        lastModified: upload.lastModified,
+        state: 'aborted',
+        createdAt: upload.createdAt,
+      },
+      inOss
+        ? { id: upload.id, key: upload.key, uploadId: last.uploadId, initiatedSince: last.initiateStartedAt }
+        : undefined,
+    );
+    this.live.forget(upload.id);
+    this.finished(record);
+    if (inOss) await this.cleanUp();
+  }
+
+  /** Tells OSS about aborts it has not confirmed yet; what fails for want of a network waits for the next run. */
+  private async cleanUp(): Promise<void> {
+    const cleanups = await this.deps.store.cleanups();
+    if (cleanups.length === 0) return;
+    const others = new Set((await this.deps.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
+    for (const cleanup of cleanups) {
       try {
-        await this.client.abortMultipartUpload(upload.key, upload.uploadId);
+        await abortInOss(this.client, cleanup, others);
+        await this.deps.store.cleanedUp(cleanup.id);
       } catch (error) {
-        if (!(error instanceof OssRequestError && error.code === 'NoSuchUpload')) {
-          problem = {
-            code: 'AbortIncomplete',
-            message: `Aborted here, but OSS could not be told (${(error as Error).message}); a lifecycle rule will remove the parts.`,
-          };
-        }
+        const decision = decide(error, {
+          attempt: 1,
+          online: this.deps.online?.() ?? true,
+          random: Math.random,
+          key: cleanup.key,
+        });
+        // Only an answer that will not change (e.g. AccessDenied) gives up; the lifecycle rule then cleans up.
+        if (decision.kind === 'fatal') await this.deps.store.cleanedUp(cleanup.id);
       }
     }
-    await this.deps.store.finish(upload.id, {
-      id: upload.id,
-      key: upload.key,
-      fileName: upload.fileName,
-      size: upload.size,
-      lastModified: upload.lastModified,
-      state: 'aborted',
-      problem,
-      createdAt: upload.createdAt,
-    });
-    this.live.forget(upload.id);
   }
 
   /** The user picked the file again after "select this file again": it must be the same file. */

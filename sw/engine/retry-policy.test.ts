@@ -31,6 +31,11 @@ describe('decide', () => {
     expect(decide(error, ctx(1, true)).kind).toBe('retry');
     expect(decide(error, ctx(1, false)).kind).toBe('wait-for-network');
     expect(decide(error, ctx(8, true)).kind).toBe('wait-for-network');
+    expect(decide(new CredentialsError('slow down', 429, 'TooManyRequests', 20_000), ctx(2))).toMatchObject({
+      kind: 'retry',
+      delayMs: 20_000,
+    });
+    expect(decide(new CredentialsError('no', 403, 'Forbidden'), ctx(1)).kind).toBe('fatal');
     expect(decide(new CredentialsError('no route', 0, 'NetworkError'), ctx(1, false)).kind).toBe(
       'wait-for-network',
     );

@@ -119,6 +119,11 @@ export function decide(
   }
   if (error instanceof CredentialsError) {
     const problem = { code: error.code, message: error.message };
+    if (error.status === 429 && !exhausted) {
+      // Too many requests from this client: wait as long as the token service asks, at least.
+      const delayMs = Math.max(backoffDelay(policy, attempt, random), error.retryAfterMs ?? 0);
+      return { kind: 'retry', delayMs, problem };
+    }
     return error.status >= 500 ? retry(problem) : { kind: 'fatal', problem };
   }
   if (error instanceof CrcMismatchError) return retry({ code: 'CrcMismatch', message: error.message });

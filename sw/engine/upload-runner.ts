@@ -6,10 +6,10 @@
 import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
 import { crc64Combine } from '../../lib/oss/crc64.ts';
 import { unquoteEtag } from '../../lib/oss/etag.ts';
-import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { ListedPart, OssClient, StoredObject } from '../../lib/oss-client/oss-client.ts';
 import { ACTIVE_STATES, type UploadProblem, type UploadResult } from '../../lib/protocol/messages.ts';
-import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { crc64OfBlob, md5HexOfBlob } from './blob-checksums.ts';
 import {
@@ -20,6 +20,7 @@ import {
   isFileReadError,
 } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
+import { uploadsInitiatedSince } from './initiated-uploads.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
 import { decide } from './retry-policy.ts';
@@ -39,6 +40,8 @@ export interface RunnerContext {
   client: OssClient;
   /** The token service's look at a stored object (upload tokens cannot read objects). */
   objectStatus: ObjectStatusLookup;
+  /** The upload is done: its history record, for pages to hear of. */
+  finished: (record: HistoryRecord) => void;
   live: LiveProgress;
   /** The retry environment minus what the runner sets per call (key, signal, attempts, hooks). */
   retry: Omit<RetryEnvironment, 'key' | 'signal' | 'mayStart' | 'firstAttempt' | 'onRetry'>;
@@ -203,14 +206,10 @@ class UploadRun {
   // --- multipart -----------------------------------------------------------------------------------
 
   private async multipart(): Promise<RunOutcome> {
-    const { options, mime, key } = this.upload;
+    const { options, mime } = this.upload;
     if (this.upload.state !== 'completing') await this.save({ state: 'uploading', problem: undefined });
     if (!this.upload.uploadId) {
-      const uploadId = await withRetries(
-        () => this.ctx.client.initiateMultipartUpload(key, initiateHeaders(options, mime)),
-        this.retryEnv(),
-      );
-      await this.save({ uploadId });
+      await this.save({ uploadId: await this.initiate(initiateHeaders(options, mime)) });
     } else {
       const outcome = await this.reconcile();
       if (outcome) return outcome;
@@ -220,6 +219,37 @@ class UploadRun {
       if (outcome) return outcome;
     }
     return this.complete();
+  }
+
+  /**
+   * InitiateMultipartUpload, at most once in effect: its start time is written before it goes out, and
+   * any later attempt (a retry after no answer, a resumed or restarted run) first looks for an upload
+   * an earlier attempt created, so a lost answer never leaves a second upload behind.
+   */
+  private async initiate(headers: Record<string, string>): Promise<string> {
+    const { key } = this.upload;
+    const earlierAttempt = this.upload.initiateStartedAt !== undefined;
+    if (!earlierAttempt) await this.save({ initiateStartedAt: this.ctx.retry.clock.now() });
+    return withRetries(async (attempt) => {
+      if (earlierAttempt || attempt > 1) {
+        const found = await this.adoptInitiated();
+        if (found) return found;
+      }
+      return this.ctx.client.initiateMultipartUpload(key, headers);
+    }, this.retryEnv());
+  }
+
+  /**
+   * The newest multipart upload of this key initiated since our first attempt (allowing for clock
+   * skew); any older ones of that window are ours too, from earlier lost answers, and are aborted.
+   */
+  private async adoptInitiated(): Promise<string | undefined> {
+    const { key } = this.upload;
+    // Another upload of this browser to the same key owns its own multipart upload.
+    const others = new Set((await this.ctx.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
+    const ours = await uploadsInitiatedSince(this.ctx.client, key, this.upload.initiateStartedAt!, others);
+    for (const extra of ours.slice(1)) await this.ctx.client.abortMultipartUpload(key, extra.uploadId);
+    return ours[0]?.uploadId;
   }
 
   /**
@@ -337,8 +367,23 @@ class UploadRun {
       if (part.nextTryAt > this.options.deadline()) throw new BudgetSpent('Next try is after the budget');
       await this.ctx.retry.sleep(part.nextTryAt - this.ctx.now(), signal);
     }
+    // Set when an attempt failed without an answer: OSS may have stored the part all the same.
+    let fateUnknown = false;
+    const confirm = async (etag: string, crc: bigint) => {
+      await this.ctx.store.markPartDone(id, part.partNumber, etag, crc.toString());
+      this.ctx.live.partConfirmed(id, part.partNumber, part.size);
+      this.ctx.changed();
+    };
     await withRetries(
       async () => {
+        if (fateUnknown) {
+          // Ask before sending the bytes again (one small ListParts): on a slow link a lost answer
+          // would otherwise cost a whole part.
+          const listed = await this.ctx.client.findPart(key, uploadId!, part.partNumber);
+          fateUnknown = false;
+          const crc = listed?.size === part.size ? await this.verifiedCrc(part, listed) : undefined;
+          if (listed && crc !== undefined) return confirm(listed.etag, crc);
+        }
         await this.ctx.store.markPartSending(id, part.partNumber);
         const slice = this.slice(part);
         this.ctx.live.partStarted(id, part.partNumber, part.size);
@@ -350,6 +395,7 @@ class UploadRun {
         try {
           uploaded = await this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal);
         } catch (error) {
+          fateUnknown = error instanceof OssNetworkError;
           // A file that became unreadable shows up in fetch as a plain network error; the CRC read says why.
           const readError = await localCrc.then(
             () => undefined,
@@ -365,9 +411,7 @@ class UploadRun {
             `Part ${part.partNumber}: OSS computed CRC64 ${uploaded.crc64}, this device ${crc}; sending it again.`,
           );
         }
-        await this.ctx.store.markPartDone(id, part.partNumber, uploaded.etag, crc.toString());
-        this.ctx.live.partConfirmed(id, part.partNumber, part.size);
-        this.ctx.changed();
+        await confirm(uploaded.etag, crc);
       },
       this.retryEnv({
         signal,
@@ -471,7 +515,7 @@ class UploadRun {
     }
     const result: UploadResult = { etag: stored.etag, crc64: stored.crc64, callback: stored.callback };
     const u = this.upload;
-    await this.ctx.store.finish(u.id, {
+    const record = await this.ctx.store.finish(u.id, {
       id: u.id,
       key: u.key,
       fileName: u.fileName,
@@ -483,7 +527,7 @@ class UploadRun {
       createdAt: u.createdAt,
     });
     this.ctx.live.forget(u.id);
-    this.ctx.changed();
+    this.ctx.finished(record);
     return 'done';
   }
 

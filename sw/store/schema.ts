@@ -29,6 +29,11 @@ export interface UploadRecord {
   parallel: number;
   /** OSS upload id once InitiateMultipartUpload answered. */
   uploadId?: string;
+  /**
+   * When the first InitiateMultipartUpload was sent (server-corrected ms), written before it goes
+   * out: an attempt whose answer was lost may have created an upload that only a listing can find.
+   */
+  initiateStartedAt?: number;
   state: UploadState;
   problem?: UploadProblem;
   /** Sum of the sizes of parts OSS has acknowledged (kept in step with part records, same transaction). */
@@ -53,6 +58,20 @@ export interface PartRecord {
   /** Not before this time (ms), after a failure. */
   nextTryAt: number;
   lastError?: string;
+}
+
+/**
+ * An aborted upload OSS has not yet been told about (the network was down, or an Initiate was in
+ * flight): kept until OSS confirms, so no multipart upload is left behind.
+ */
+export interface CleanupRecord {
+  /** The upload's id. */
+  id: string;
+  key: string;
+  /** The multipart upload to abort, when known. */
+  uploadId?: string;
+  /** Also abort every multipart upload of `key` initiated since then (server ms): lost Initiates. */
+  initiatedSince?: number;
 }
 
 /** What stays after an upload is done or aborted: no bytes, no parts. */
@@ -80,6 +99,7 @@ export interface UploadDbSchema extends DBSchema {
     /** `byFinished` orders records fully (ties in time broken by id), so history pages neither skip nor repeat. */
     indexes: { byFinishedAt: number; byFinished: [number, string] };
   };
+  cleanups: { key: string; value: CleanupRecord };
   /** Engine settings that must outlive the worker, e.g. `syncBudgetMs`. */
   settings: { key: string; value: number | string | boolean };
 }
@@ -104,5 +124,6 @@ export function upgradeUploadDb(
   }
   if (oldVersion < 2) {
     tx.objectStore('history').createIndex('byFinished', ['finishedAt', 'id']);
+    db.createObjectStore('cleanups', { keyPath: 'id' });
   }
 }

@@ -4,6 +4,7 @@
 import { openDB } from 'idb';
 import { ACTIVE_STATES } from '../../lib/protocol/messages.ts';
 import {
+  type CleanupRecord,
   type HistoryRecord,
   type PartRecord,
   UPLOAD_DB_NAME,
@@ -170,6 +171,15 @@ export class UploadStore {
     await tx.done;
   }
 
+  /** Aborts OSS has not confirmed yet. */
+  cleanups(): Promise<CleanupRecord[]> {
+    return this.db.getAll('cleanups');
+  }
+
+  async cleanedUp(id: string): Promise<void> {
+    await this.db.delete('cleanups', id);
+  }
+
   async setting<T extends number | string | boolean>(name: string, fallback: T): Promise<T> {
     return ((await this.db.get('settings', name)) as T | undefined) ?? fallback;
   }
@@ -179,12 +189,18 @@ export class UploadStore {
   }
 
   /**
-   * Deletes the file and the parts, keeps a small history record, and lets the oldest records go
-   * beyond MAX_HISTORY_RECORDS, so history stays bounded however many files pass through.
+   * Deletes the file and the parts, keeps a small history record (and, for an abort OSS has not
+   * confirmed, a cleanup record), and lets the oldest history go beyond MAX_HISTORY_RECORDS, so
+   * history stays bounded however many files pass through.
    */
-  async finish(id: string, history: Omit<HistoryRecord, 'finishedAt'>): Promise<HistoryRecord> {
+  async finish(
+    id: string,
+    history: Omit<HistoryRecord, 'finishedAt'>,
+    cleanup?: CleanupRecord,
+  ): Promise<HistoryRecord> {
     const record: HistoryRecord = { ...history, finishedAt: this.now() };
-    const tx = this.db.transaction(['files', 'uploads', 'parts', 'history'], 'readwrite');
+    const tx = this.db.transaction(['files', 'uploads', 'parts', 'history', 'cleanups'], 'readwrite');
+    if (cleanup) await tx.objectStore('cleanups').put(cleanup);
     const historyStore = tx.objectStore('history');
     const partKeys = await tx.objectStore('parts').index('byUpload').getAllKeys(id);
     await Promise.all([
