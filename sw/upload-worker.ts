@@ -66,7 +66,8 @@ export function installUploadEngine(): void {
         return { ok: true };
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
-        if ((await store?.listActive())?.length) driver.requestRun();
+        const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
+        if (active?.length || cleanups?.length) driver.requestRun();
         const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
         return { ok: true, uploads, ...history };
       }
