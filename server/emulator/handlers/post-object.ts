@@ -11,7 +11,7 @@ import { Busboy, type BusboyFileStream } from '@fastify/busboy';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml } from '../../../lib/oss/xml.ts';
 import { readSignedPostForm } from '../auth/post-form-signature.ts';
-import { type OssError, ossError } from '../errors.ts';
+import { OssError, ossError } from '../errors.ts';
 import { sendEmpty, sendXml } from '../http/exchange.ts';
 import { forbidOverwriteHeader, metadataFromHeaders } from './object-metadata.ts';
 import { checkObjectName } from './object-name.ts';
@@ -55,14 +55,17 @@ function readForm(ctx: OperationContext): Promise<PostForm> {
     let valueBytes = 0;
     let nameBytes = 0;
     let fileSeen = false;
+    let fileStream: BusboyFileStream | undefined;
     let settleFinished: (error?: unknown) => void = () => {};
     const finished = new Promise<void>((done, fail) => {
       settleFinished = (error) => (error === undefined ? done() : fail(error));
     });
     finished.catch(() => {}); // observed by the handler once it has the file
+    // A form that breaks after the file began also ends the file's stream, so its reader stops.
     const fail = (error: OssError) => {
       reject(error);
       settleFinished(error);
+      fileStream?.destroy(error);
     };
     let parser: ReturnType<typeof Busboy>;
     try {
@@ -103,6 +106,8 @@ function readForm(ctx: OperationContext): Promise<PostForm> {
         return;
       }
       fileSeen = true;
+      fileStream = file;
+      file.on('error', (error: Error) => fail(ossError.malformedPostRequest(error.message)));
       resolve({ fields, file, filename: filename ?? '', fileContentType: mimeType || undefined, finished });
     });
     parser.on('fieldsLimit', () => fail(ossError.fieldItemTooLong('(too many fields)')));
@@ -111,7 +116,9 @@ function readForm(ctx: OperationContext): Promise<PostForm> {
       settleFinished();
     });
     parser.on('error', (error: unknown) => fail(ossError.malformedPostRequest((error as Error).message)));
-    ctx.req.on('aborted', () => fail(ossError.malformedPostRequest('The request body was cut off.')));
+    ctx.req.on('close', () => {
+      if (!ctx.req.complete) fail(ossError.malformedPostRequest('The request body was cut off.'));
+    });
     ctx.req.pipe(parser);
   });
 }
@@ -191,7 +198,14 @@ export async function postObject(ctx: OperationContext): Promise<void> {
   await ctx.validateRequest?.('PostObject', ctx.req, ctx.query, callbackHeaders(form));
   if (forbidOverwrite && ctx.bucket.objects.has(key)) throw ossError.fileAlreadyExists('0026-00000201');
 
-  const body = await ctx.store.receive(form.file, MAX_OBJECT_BYTES);
+  let body: Awaited<ReturnType<typeof ctx.store.receive>>;
+  try {
+    body = await ctx.store.receive(form.file, MAX_OBJECT_BYTES);
+  } catch (error) {
+    if (error instanceof OssError) throw error;
+    await form.finished; // a cut or malformed form rejects here, with the error OSS gives
+    throw error;
+  }
   try {
     await form.finished; // the closing boundary arrived: the file is whole
     checkContentLength(policy, body.size);
