@@ -72,7 +72,11 @@ export async function postForm(
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   if (file)
-    form.append('file', new Blob([file], { type: options.fileType }), options.filename ?? 'upload.bin');
+    form.append(
+      'file',
+      new Blob([new Uint8Array(file)], { type: options.fileType }),
+      options.filename ?? 'upload.bin',
+    );
   const res = await fetch(url, { method: 'POST', body: form, headers: options.headers, redirect: 'manual' });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }

@@ -86,7 +86,7 @@ describe.each(['V1', 'V4'] as const)('%s signed forms', (version) => {
     expect(location.searchParams.get('etag')).toBe(redirected.headers.get('etag'));
   });
 
-  it('expands ${filename} after the policy check', async () => {
+  it('expands the filename placeholder of the key after the policy check', async () => {
     const fields = {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: OSS's placeholder.
       key: 'post/names/${filename}',
@@ -140,7 +140,7 @@ describe('policy and credential checks', () => {
     const unknown = ossClient(emulator, { accessKeyId: 'LTAIunknown' });
     await refused(signPostForm(unknown, 'V1', policy()), 403, 'InvalidAccessKeyId');
     const { OSSAccessKeyId, policy: encoded } = signPostForm(root, 'V1', policy());
-    await refused({ OSSAccessKeyId, policy: encoded }, 400, 'InvalidArgument');
+    await refused({ OSSAccessKeyId: OSSAccessKeyId!, policy: encoded! }, 400, 'InvalidArgument');
     await refused(
       { ...signPostForm(root, 'V1', policy()), policy: Buffer.from('{not json').toString('base64') },
       400,
@@ -229,6 +229,7 @@ describe('callback and CORS', () => {
       const callback = Buffer.from(
         JSON.stringify({
           callbackUrl: `${app.url}/done`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: OSS callback variables.
           callbackBody: 'object=${object}&size=${size}&who=${x:who}',
         }),
       ).toString('base64');
