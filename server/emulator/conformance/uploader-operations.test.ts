@@ -98,7 +98,7 @@ describe.each([
         sourceKey: key('source.bin'),
         sourceBucketName: BUCKET,
         startOffset: 0,
-        endOffset: source.length - 1,
+        endOffset: source.length,
       },
       { partSize: 100 * KIB },
     );
