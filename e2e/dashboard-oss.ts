@@ -1,11 +1,10 @@
 // "Another device" for the dashboard tests: a browser context of its own that talks to the OSS
-// emulator with the prebuilt ali-oss bundle the app ships, using STS credentials from the app's
-// token service — exactly what a second browser would have.
-import { readdirSync } from 'node:fs';
+// emulator with ali-oss's prebuilt browser bundle (another client than the app's own), using STS
+// credentials from the app's token service — exactly what a second browser would have.
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 
-const assetsDir = resolve(import.meta.dirname, '..', 'dist', 'assets');
+const SDK = resolve(import.meta.dirname, '..', 'node_modules', 'ali-oss', 'dist', 'aliyun-oss-sdk.min.js');
 
 export interface OssResult {
   ok: boolean;
@@ -16,10 +15,8 @@ export interface OssResult {
 
 /** Opens a same-origin page with the `OSS` global loaded. */
 export async function openOssDevice(page: Page): Promise<void> {
-  const sdk = readdirSync(assetsDir).find((name) => /^aliyun-oss-sdk.*\.js$/.test(name));
-  if (!sdk) throw new Error('No ali-oss bundle in dist/assets: run the build first');
   await page.goto('/api/health');
-  await page.addScriptTag({ url: `/assets/${sdk}` });
+  await page.addScriptTag({ path: SDK });
 }
 
 /**

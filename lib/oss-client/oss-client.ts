@@ -4,6 +4,7 @@
 
 import type { CredentialsProvider } from '../credentials/credentials-provider.ts';
 import type { TemporaryCredentials } from '../credentials/temporary-credentials.ts';
+import { withFreshCredentials } from '../credentials/with-fresh-credentials.ts';
 import { toBase64, utf8 } from '../oss/bytes.ts';
 import { md5Base64 } from '../oss/etag.ts';
 import type { QueryPairs } from '../oss/request.ts';
@@ -25,6 +26,13 @@ export interface OssClientOptions {
   fetch?: typeof fetch;
   /** Signing clock in ms; the engine passes one corrected for the server's clock (RequestTimeTooSkewed). */
   now?: () => number;
+  /** Uploads or parts asked for per listing page; OSS's maximum (1000) unless a test wants pages. */
+  listPageSize?: number;
+}
+
+/** A listing that says it is truncated but does not move its marker would be followed forever. */
+function stuckMarker(operation: string): Error {
+  return new Error(`${operation} said there is more but gave no new marker.`);
 }
 
 export interface UploadedPart {
@@ -100,11 +108,20 @@ const text = (node: XmlNode | undefined): string => (typeof node === 'string' ? 
 export function createOssClient(options: OssClientOptions) {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const now = options.now ?? Date.now;
+  const pageSize = options.listPageSize ?? LIST_PAGE;
 
-  async function send(
+  /**
+   * Signs and sends one request. A token OSS calls expired or invalid is replaced and the request sent
+   * once more (withFreshCredentials: the one stale-token path for every caller of this client).
+   */
+  function send(request: SendRequest): Promise<{ response: Response; credentials: TemporaryCredentials }> {
+    return withFreshCredentials(options.credentials, (credentials) => sendSigned(request, credentials));
+  }
+
+  async function sendSigned(
     request: SendRequest,
+    credentials: TemporaryCredentials,
   ): Promise<{ response: Response; credentials: TemporaryCredentials }> {
-    const credentials = await options.credentials.get();
     const headers = request.headers ?? {};
     const signed = await signRequestV4(
       { method: request.method, bucket: credentials.bucket, key: request.key, query: request.query, headers },
@@ -187,7 +204,7 @@ export function createOssClient(options: OssClientOptions) {
     uploadId: string,
     marker: number,
     max: number,
-  ): Promise<{ parts: ListedPart[]; next?: number }> {
+  ): Promise<{ parts: ListedPart[]; truncated: boolean; next?: number }> {
     const { response } = await send({
       operation: 'ListParts',
       method: 'GET',
@@ -210,7 +227,11 @@ export function createOssClient(options: OssClientOptions) {
       };
     });
     const next = text(doc.NextPartNumberMarker);
-    return { parts, next: text(doc.IsTruncated) === 'true' && next !== '' ? Number(next) : undefined };
+    return {
+      parts,
+      truncated: text(doc.IsTruncated) === 'true',
+      next: next === '' ? undefined : Number(next),
+    };
   }
 
   return {
@@ -290,9 +311,10 @@ export function createOssClient(options: OssClientOptions) {
       const parts: ListedPart[] = [];
       let marker = 0;
       for (;;) {
-        const page = await partsPage(key, uploadId, marker, LIST_PAGE);
+        const page = await partsPage(key, uploadId, marker, pageSize);
         parts.push(...page.parts);
-        if (page.next === undefined || page.next === marker) return parts;
+        if (!page.truncated) return parts;
+        if (!(page.next !== undefined && page.next > marker)) throw stuckMarker('ListParts');
         marker = page.next;
       }
     },
@@ -316,7 +338,7 @@ export function createOssClient(options: OssClientOptions) {
           query: [
             ['uploads', ''],
             ['prefix', prefix],
-            ['max-uploads', String(LIST_PAGE)],
+            ['max-uploads', String(pageSize)],
             ['key-marker', keyMarker],
             ['upload-id-marker', uploadIdMarker],
           ],
@@ -332,9 +354,13 @@ export function createOssClient(options: OssClientOptions) {
           });
         }
         if (text(doc.IsTruncated) !== 'true') return uploads;
-        keyMarker = text(doc.NextKeyMarker);
-        uploadIdMarker = text(doc.NextUploadIdMarker);
-        if (keyMarker === '') return uploads;
+        const nextKey = text(doc.NextKeyMarker);
+        const nextId = text(doc.NextUploadIdMarker);
+        if (nextKey === '' || (nextKey === keyMarker && nextId === uploadIdMarker)) {
+          throw stuckMarker('ListMultipartUploads');
+        }
+        keyMarker = nextKey;
+        uploadIdMarker = nextId;
       }
     },
 

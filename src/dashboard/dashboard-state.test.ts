@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
+import { OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { ListedPart, ListedUpload } from '../../lib/oss-client/oss-client.ts';
 import { UPLOAD_DB_NAME, type UploadDbSchema, upgradeUploadDb } from '../../sw/store/schema.ts';
 import { DashboardState } from './dashboard-state.ts';
@@ -18,16 +19,12 @@ function fakeBucket(uploads: ListedUpload[], parts: Record<string, ListedPart[]>
     listUploads: async () => uploads.filter((u) => !aborted.includes(u.uploadId)),
     listParts: async (_key, id) => {
       if (aborted.includes(id) || !parts[id]) {
-        throw Object.assign(new Error('The specified upload does not exist.'), {
-          code: 'NoSuchUpload',
-          requestId: 'REQ1',
-        });
+        throw new OssRequestError(404, 'NoSuchUpload', 'The specified upload does not exist.', 'REQ1', '');
       }
       return parts[id];
     },
     abort: async (_key, id) => {
-      if (id === 'DENIED')
-        throw Object.assign(new Error('Denied.'), { code: 'AccessDenied', requestId: 'REQ2' });
+      if (id === 'DENIED') throw new OssRequestError(403, 'AccessDenied', 'Denied.', 'REQ2', '');
       aborted.push(id);
     },
   };

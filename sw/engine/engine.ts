@@ -277,7 +277,6 @@ export class UploadEngine {
             retry: {
               policy: this.deps.policy ?? DEFAULT_RETRY_POLICY,
               clock: this.clock,
-              credentials: this.deps.credentials,
               online: this.deps.online ?? (() => true),
               random: this.deps.random ?? Math.random,
               sleep: this.deps.sleep ?? abortableSleep,

@@ -42,8 +42,12 @@ describe('decide', () => {
   });
 
   it('refreshes credentials on an expired or invalid token', () => {
-    expect(decide(oss(403, 'SecurityTokenExpired'), ctx()).kind).toBe('refresh-credentials');
-    expect(decide(oss(403, 'InvalidSecurityToken'), ctx()).kind).toBe('refresh-credentials');
+    // The client already retried with a new token: a second refusal will not heal by retrying.
+    expect(decide(oss(403, 'SecurityTokenExpired'), ctx())).toMatchObject({
+      kind: 'fatal',
+      problem: { message: expect.stringMatching(/fresh credentials.*clock/) },
+    });
+    expect(decide(oss(403, 'InvalidSecurityToken'), ctx()).kind).toBe('fatal');
   });
 
   it('corrects the clock from ServerTime on RequestTimeTooSkewed', () => {

@@ -9,8 +9,6 @@ import { CrcMismatchError, FileChangedError, isFileReadError } from './errors.ts
 export type RetryDecision =
   /** Transient (network blip, 5xx, 429/SlowDown, CRC mismatch): try again after `delayMs`. */
   | { kind: 'retry'; delayMs: number; problem: UploadProblem }
-  /** The STS token expired or was refused: fetch new credentials and try again now. */
-  | { kind: 'refresh-credentials'; problem: UploadProblem }
   /** The device clock is off: sign with the server's time (ms since the epoch) and try again now. */
   | { kind: 'correct-clock'; serverTime: number; problem: UploadProblem }
   /** Offline, or the network keeps failing: pause until a sync (or the page) brings us back. */
@@ -52,6 +50,11 @@ const FIXES: Record<string, (error: OssRequestError, key: string) => string> = {
     `An object named "${key}" already exists and this upload forbids overwriting it. Choose another key or allow overwriting.`,
   NoSuchBucket: (e) =>
     `The bucket does not exist (${e.message}). Check the configured bucket name (OSS_BUCKET).`,
+  // The OSS client already replaced the token once (withFreshCredentials); the new one was refused too.
+  SecurityTokenExpired: (e) =>
+    `OSS refused fresh credentials from the token service as expired (${e.message}). Check the clock of the server that runs the token service.`,
+  InvalidSecurityToken: (e) =>
+    `OSS refused fresh credentials from the token service (${e.message}). Check the token service's STS configuration.`,
   InvalidAccessKeyId: (e) =>
     `OSS does not know the access key (${e.message}). Check the token service configuration.`,
   SignatureDoesNotMatch: (e) =>
@@ -130,9 +133,6 @@ export function decide(
   if (error instanceof OssRequestError) {
     const problem = problemOf(error, key);
     if (isTransientStatus(error.status, error.code)) return retry(problem);
-    if (error.code === 'SecurityTokenExpired' || error.code === 'InvalidSecurityToken') {
-      return exhausted ? { kind: 'fatal', problem } : { kind: 'refresh-credentials', problem };
-    }
     if (error.code === 'RequestTimeTooSkewed') {
       const serverTime = Date.parse(error.details.ServerTime ?? '');
       if (!exhausted && Number.isFinite(serverTime)) return { kind: 'correct-clock', serverTime, problem };

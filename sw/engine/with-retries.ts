@@ -1,8 +1,7 @@
 // The one retry loop. Every OSS call the engine makes (control calls and parts) runs through it,
-// so backoff, credential refresh and clock correction behave the same everywhere.
+// so backoff and clock correction behave the same everywhere. (A stale STS token is the OSS client's
+// own business: it replaces the token and sends the request once more before anything fails here.)
 
-import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
-import { OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { SkewClock } from './clock.ts';
 import { isAbortError } from './errors.ts';
 import { decide, type RetryDecision, type RetryPolicy } from './retry-policy.ts';
@@ -10,9 +9,7 @@ import { decide, type RetryDecision, type RetryPolicy } from './retry-policy.ts'
 /** A decision the loop cannot act on by itself: the upload stops in the state it names. */
 export class StopUpload extends Error {
   override name = 'StopUpload';
-  constructor(
-    readonly decision: Exclude<RetryDecision, { kind: 'retry' | 'refresh-credentials' | 'correct-clock' }>,
-  ) {
+  constructor(readonly decision: Exclude<RetryDecision, { kind: 'retry' | 'correct-clock' }>) {
     super(decision.problem.message);
   }
 }
@@ -25,7 +22,6 @@ export class BudgetSpent extends Error {
 export interface RetryEnvironment {
   policy: RetryPolicy;
   clock: SkewClock;
-  credentials: CredentialsProvider;
   online: () => boolean;
   random: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -60,9 +56,6 @@ export async function withRetries<T>(
         case 'retry':
           await env.onRetry?.(decision, attempt);
           await env.sleep(decision.delayMs, env.signal);
-          break;
-        case 'refresh-credentials':
-          env.credentials.invalidate(error instanceof OssRequestError ? error.credentials : undefined);
           break;
         case 'correct-clock':
           env.clock.correct(decision.serverTime);
