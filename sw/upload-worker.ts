@@ -71,6 +71,8 @@ export function installUploadEngine(): void {
         const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
         return { ok: true, uploads, ...history };
       }
+      case 'upload/parts':
+        return { ok: true, parts: await engine.partStates(request.uploadId) };
       case 'upload/history':
         return { ok: true, ...(await engine.history(request.before)) };
     }

@@ -1,12 +1,12 @@
 // (a) The limit of the browser: plain `fetch` PUTs of Blob slices from a page, with presigned UploadPart
-// URLs, the part size and parallelism Skylift picks for the file (sw/engine/part-plan.ts). Initiate and
+// URLs, the part size and parallelism Skylift picks for the file (lib/upload-plan/part-plan.ts). Initiate and
 // Complete are made from here with the root key and are not timed: only the part PUTs are, which is
 // all a browser has to do at best. Skylift's figure includes everything from selection to completion.
 
 import { presignV4 } from '../../lib/oss/sign-v4.ts';
 import { objectUrl } from '../../lib/oss-client/object-url.ts';
+import { clampParallel, planParts } from '../../lib/upload-plan/part-plan.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
-import { clampParallel, planParts } from '../../sw/engine/part-plan.ts';
 import { completeBody, completeUpload, initiateUpload, type UploadedPart } from '../emulator/multipart.ts';
 import { BARE_INPUT_ID, openBarePage, setBareFiles } from './app-page.ts';
 import { launchBrowser, measureWork, type Work } from './browser.ts';

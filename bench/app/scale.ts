@@ -2,7 +2,7 @@
 // once in the UI, whose page must stay responsive while the worker drains the queue.
 
 import type { Page } from '@playwright/test';
-import { MAX_PARTS } from '../../sw/engine/part-plan.ts';
+import { MAX_PARTS } from '../../lib/oss/limits.ts';
 import { forEachParallel } from '../lib/parallel.ts';
 import { enqueueWithOptions, openApp, selectInUi } from './app-page.ts';
 import { launchBrowser } from './browser.ts';

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clampParallel, DEFAULT_PART_SIZE } from '../../sw/engine/part-plan.ts';
+import { clampParallel, DEFAULT_PART_SIZE } from '../../lib/upload-plan/part-plan.ts';
 import { atLeast, atMost, failed, info, type Measurement } from '../lib/measurement.ts';
 import { progress } from '../lib/progress.ts';
 import { GiB, MiB, toMB } from '../lib/units.ts';

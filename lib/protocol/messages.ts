@@ -66,6 +66,8 @@ export interface UploadView {
   bytesInFlight: number;
   partsDone: number;
   partsTotal: number;
+  /** OSS's multipart upload id while the upload is unfinished and has one (the dashboard marks it "this browser's"). */
+  ossUploadId?: string;
   /** Bytes per second over the last few seconds; 0 when idle. */
   speed: number;
   /** Seconds to go at the current speed, when known. */
@@ -75,6 +77,10 @@ export interface UploadView {
   createdAt: number;
   finishedAt?: number;
 }
+
+/** How one part of an upload stands, as the part map shows it. */
+export const PART_CELL_STATES = ['done', 'uploading', 'retrying', 'failed', 'pending'] as const;
+export type PartCellState = (typeof PART_CELL_STATES)[number];
 
 /** How many finished uploads a page is sent at once: on hello, and per "show older". */
 export const HISTORY_PAGE_SIZE = 100;
@@ -99,6 +105,8 @@ export type UploadRequest =
   | { type: 'upload/hello' }
   /** The page of history just older than `before`. */
   | { type: 'upload/history'; before: HistoryCursor }
+  /** Each part's state, in part order (the part map). */
+  | { type: 'upload/parts'; uploadId: string }
   /** Engine settings; tests shorten the sync-event budget with it. */
   | { type: 'upload/configure'; syncBudgetMs?: number }
   /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
@@ -114,6 +122,8 @@ export type UploadReply =
       history?: UploadView[];
       /** Older finished uploads exist beyond `history`. */
       historyMore?: boolean;
+      /** upload/parts: absent when the worker keeps no parts for the upload (finished, or unknown). */
+      parts?: PartCellState[];
     }
   | { ok: false; error: string };
 

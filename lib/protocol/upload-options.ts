@@ -27,7 +27,7 @@ export interface UploadCallback {
 export interface UploadOptions {
   /** Full object key (prefix + name). */
   key: string;
-  /** Bytes per part; chosen from the file size when absent (see sw/engine/part-plan.ts). */
+  /** Bytes per part; chosen from the file size when absent (see lib/upload-plan/part-plan.ts). */
   partSize?: number;
   /** Parts in flight at once; default 6. */
   parallel?: number;

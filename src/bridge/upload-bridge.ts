@@ -3,6 +3,7 @@
 // keeps them disk-backed, so nothing here reads file bytes.
 
 import {
+  type PartCellState,
   UPLOAD_CHANNEL,
   type UploadCommand,
   type UploadReply,
@@ -57,6 +58,11 @@ export async function command(uploadId: string, name: UploadCommand): Promise<vo
 /** Gives the engine the file again after "select this file again"; it must be the same file. */
 export async function reselect(uploadId: string, file: File): Promise<void> {
   await send({ type: 'upload/reselect', uploadId, file });
+}
+
+/** Each part's state, in part order; undefined once the worker keeps no parts for the upload. */
+export async function partStates(uploadId: string): Promise<PartCellState[] | undefined> {
+  return (await send({ type: 'upload/parts', uploadId })).parts;
 }
 
 /** Engine settings (tests shorten the sync-event budget with it). */

@@ -1,12 +1,10 @@
-import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { ListedPart, ListedUpload } from '../../lib/oss-client/oss-client.ts';
-import { UPLOAD_DB_NAME, type UploadDbSchema, upgradeUploadDb } from '../../sw/store/schema.ts';
+import type { UploadView } from '../../lib/protocol/messages.ts';
 import { DashboardState } from './dashboard-state.ts';
-import { localUploadIds } from './local-uploads.ts';
 import type { MultipartApi } from './multipart-api.ts';
+import { OwnUploads } from './own-uploads.ts';
 import { Poller } from './poller.ts';
 
 const HOUR = 3_600_000;
@@ -117,36 +115,16 @@ describe('DashboardState', () => {
   });
 });
 
-describe('localUploadIds', () => {
-  it('is empty, and creates nothing, when the engine has no database yet', async () => {
-    expect(await localUploadIds()).toEqual(new Set());
-    const names = (await indexedDB.databases()).map((d) => d.name);
-    expect(names).not.toContain(UPLOAD_DB_NAME);
-  });
+describe('OwnUploads', () => {
+  const view = (id: string, ossUploadId?: string) => ({ id, ossUploadId }) as UploadView;
 
-  it('returns the OSS upload ids of the engine’s records', async () => {
-    const db = await openDB<UploadDbSchema>(UPLOAD_DB_NAME, 1, { upgrade: upgradeUploadDb });
-    const record = {
-      key: 'uploads/a',
-      fileName: 'a',
-      size: 1,
-      lastModified: 0,
-      mime: 'application/octet-stream',
-      options: { key: 'uploads/a' },
-      method: 'multipart' as const,
-      partSize: 1,
-      partCount: 1,
-      parallel: 1,
-      state: 'uploading' as const,
-      bytesConfirmed: 0,
-      partsDone: 0,
-      createdAt: 0,
-      updatedAt: 0,
-    };
-    await db.put('uploads', { ...record, id: 'local-1', uploadId: 'OSS-1' });
-    await db.put('uploads', { ...record, id: 'local-2' }); // not initiated yet: no OSS id
-    db.close();
-    expect(await localUploadIds()).toEqual(new Set(['OSS-1']));
+  it('knows the OSS upload ids the worker reports, waiting for its first answer', async () => {
+    const own = new OwnUploads();
+    const known = own.known();
+    own.update([view('local-1', 'OSS-1'), view('local-2')]); // local-2 not initiated yet: no OSS id
+    expect(await known).toEqual(new Set(['OSS-1']));
+    own.update([view('local-3', 'OSS-3')]);
+    expect(await own.known()).toEqual(new Set(['OSS-3']));
   });
 });
 

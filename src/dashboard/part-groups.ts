@@ -1,8 +1,9 @@
 // The part map's model: parts → cells. Pure, so the grouping can be tested without a browser and
 // the upload view can feed the same component from the engine's part records.
 
-export const PART_CELL_STATES = ['done', 'uploading', 'retrying', 'failed', 'pending'] as const;
-export type PartCellState = (typeof PART_CELL_STATES)[number];
+import { PART_CELL_STATES, type PartCellState } from '../../lib/protocol/messages.ts';
+
+export { PART_CELL_STATES, type PartCellState };
 
 export type PartCounts = Record<PartCellState, number>;
 

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} here are OSS callback placeholders, not JavaScript.
 import { describe, expect, it } from 'vitest';
-import { GiB, MiB } from '../../sw/engine/part-plan.ts';
+import { GiB, MiB } from '../../lib/oss/limits.ts';
 import { loadSettings, SETTINGS_STORAGE_KEY, saveSettings } from './settings-store.ts';
 import {
   DEFAULT_SETTINGS,

@@ -1,20 +1,12 @@
 // Upload settings as a person edits them (SettingsDraft: the form's strings) and as they are stored
 // and applied (UploadSettings: typed, valid). toUploadOptions maps them onto the engine's
 // UploadOptions, so there is one definition of what an upload accepts (lib/protocol/upload-options.ts)
-// and one of how parts are planned (sw/engine/part-plan.ts).
+// and one of how parts are planned (lib/upload-plan/part-plan.ts).
 
-import { MAX_TAGS } from '../../lib/oss/limits.ts';
+import { MAX_PART_SIZE, MAX_PARTS, MAX_TAGS, MiB } from '../../lib/oss/limits.ts';
 import { STORAGE_CLASSES, type StorageClass } from '../../lib/oss/storage-class.ts';
 import type { UploadCallback, UploadOptions } from '../../lib/protocol/upload-options.ts';
-import {
-  DEFAULT_PARALLEL,
-  MAX_PARALLEL,
-  MAX_PART_SIZE,
-  MAX_PARTS,
-  MiB,
-  type PartPlan,
-  planParts,
-} from '../../sw/engine/part-plan.ts';
+import { DEFAULT_PARALLEL, MAX_PARALLEL, type PartPlan, planParts } from '../../lib/upload-plan/part-plan.ts';
 import { formatBytes, formatCount } from '../dashboard/format.ts';
 
 export { MAX_TAGS, STORAGE_CLASSES, type StorageClass };

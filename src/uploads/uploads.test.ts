@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { UploadView } from '../../lib/protocol/messages.ts';
 import { EndingTracker, notificationFor } from './finish-alerts.ts';
 import { keyPrefixProblem, loadKeyPrefix, objectKey, saveKeyPrefix, shortName } from './key-prefix.ts';
-import { cellState, PartStatesFeed } from './part-states.ts';
+import { PartStatesFeed } from './part-states-feed.ts';
 import { type EntryLike, filesOfEntry, pickedFromFiles } from './picked-files.ts';
 import { prepareBatch } from './prepare-batch.ts';
 import { UploadIntake } from './upload-intake.ts';
@@ -297,19 +297,6 @@ describe('endings and notifications', () => {
 });
 
 describe('part states', () => {
-  const part = { attempts: 0, nextTryAt: 0, lastError: undefined };
-  it('maps stored parts to cells', () => {
-    expect(cellState({ ...part, state: 'done' }, 'uploading', 0)).toBe('done');
-    expect(cellState({ ...part, state: 'sending' }, 'uploading', 0)).toBe('uploading');
-    // Paused or cut off mid-send: nothing is moving.
-    expect(cellState({ ...part, state: 'sending' }, 'paused', 0)).toBe('pending');
-    const failedOnce = { state: 'pending', attempts: 1, nextTryAt: 5000, lastError: 'HTTP 503' } as const;
-    expect(cellState(failedOnce, 'uploading', 1000)).toBe('retrying');
-    expect(cellState(failedOnce, 'uploading', 6000)).toBe('pending');
-    expect(cellState(failedOnce, 'failed', 6000)).toBe('failed');
-    expect(cellState({ ...part, state: 'pending' }, 'uploading', 0)).toBe('pending');
-  });
-
   it('reads at most once per gap, and once more after the last change', async () => {
     const read = vi.fn(async () => ['done' as const]);
     const seen: unknown[] = [];

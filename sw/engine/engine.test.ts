@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createCredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
 import { createObjectStatusClient, OBJECT_STATUS_PATH } from '../../lib/credentials/object-status.ts';
 import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
+import { KiB, MiB } from '../../lib/oss/limits.ts';
 import { signRequestV4 } from '../../lib/oss/sign-v4.ts';
 import { objectUrl } from '../../lib/oss-client/object-url.ts';
 import { createOssClient } from '../../lib/oss-client/oss-client.ts';
@@ -25,7 +26,6 @@ import {
 } from '../../server/token-service/test-stack.ts';
 import { openUploadDb, UploadStore } from '../store/upload-store.ts';
 import { UploadEngine } from './engine.ts';
-import { KiB, MiB } from './part-plan.ts';
 
 const BUCKET = EMULATOR_DEFAULTS.bucket;
 type Fault = (op: OperationName, req: IncomingMessage, res: ServerResponse) => Promise<'handled' | undefined>;

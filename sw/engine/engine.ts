@@ -10,11 +10,13 @@ import {
   type EnqueueItem,
   HISTORY_PAGE_SIZE,
   type HistoryCursor,
+  type PartCellState,
   type UploadCommand,
   type UploadSnapshotMessage,
   type UploadView,
 } from '../../lib/protocol/messages.ts';
 import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
+import { clampParallel, plannedParts, planParts } from '../../lib/upload-plan/part-plan.ts';
 import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
@@ -22,7 +24,7 @@ import { isFileReadError } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
 import { abortInOss } from './initiated-uploads.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
-import { clampParallel, plannedParts, planParts } from './part-plan.ts';
+import { cellState } from './part-cells.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
 import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from './retry-policy.ts';
 import { memoryLocks, type UploadLocks } from './upload-locks.ts';
@@ -107,6 +109,14 @@ export class UploadEngine {
   /** Every unfinished upload, oldest first. */
   async views(): Promise<UploadView[]> {
     return (await this.deps.store.list()).map((u) => this.live.view(u));
+  }
+
+  /** Each part's state for the part map; undefined when no parts are kept for the upload. */
+  async partStates(id: string): Promise<PartCellState[] | undefined> {
+    const [upload, parts] = await Promise.all([this.deps.store.get(id), this.deps.store.parts(id)]);
+    if (!upload || parts.length === 0) return undefined;
+    const now = this.now();
+    return parts.map((part) => cellState(part, upload.state, now));
   }
 
   /** A page of finished uploads, newest first, older than `before` when given. */

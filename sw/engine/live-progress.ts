@@ -94,6 +94,7 @@ export class LiveProgress {
       bytesInFlight: Math.floor(bytesInFlight),
       partsDone: record.partsDone,
       partsTotal: record.partCount,
+      ossUploadId: record.uploadId,
       speed: active ? speed : 0,
       etaSeconds: active && speed > 0 ? Math.max(0, remaining) / speed : undefined,
       problem: record.problem,

@@ -5,9 +5,9 @@ import type { UploadProblem } from '../../../lib/protocol/messages.ts';
 import { subscribe, type UploadSubscription } from '../../bridge/upload-bridge.ts';
 import { type AbortOutcome, DashboardState, type UploadRef } from '../../dashboard/dashboard-state.ts';
 import { uploadFromHash } from '../../dashboard/deep-link.ts';
-import { localUploadIds } from '../../dashboard/local-uploads.ts';
 import { connectDashboardOss } from '../../dashboard/multipart-api.ts';
 import { toProblem } from '../../dashboard/oss-problem.ts';
+import { OwnUploads } from '../../dashboard/own-uploads.ts';
 import { Poller } from '../../dashboard/poller.ts';
 import {
   summarizeUploads,
@@ -59,9 +59,10 @@ export class DashboardView extends LitElement {
   @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
 
   private readonly credentials = createCredentialsProvider();
+  private readonly own = new OwnUploads();
   private readonly model = new DashboardState({
     connect: () => connectDashboardOss(this.credentials),
-    localUploadIds,
+    localUploadIds: () => this.own.known(),
     onChange: () => this.requestUpdate(),
   });
   private readonly poller = new Poller(() => this.model.poll(), { onChange: () => this.requestUpdate() });
@@ -101,6 +102,7 @@ export class DashboardView extends LitElement {
   private startWatching() {
     this.poller.start();
     this.subscription ??= subscribe((uploads) => {
+      this.own.update(uploads);
       this.integrityProblem = uploads.find((u) => u.problem?.code === 'HeaderNotExposed')?.problem;
       this.throughput = summarizeUploads(uploads);
       this.history.add(this.throughput.rate, Date.now());

@@ -1,6 +1,7 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { GiB, MAX_PARALLEL } from '../../../sw/engine/part-plan.ts';
+import { GiB } from '../../../lib/oss/limits.ts';
+import { MAX_PARALLEL } from '../../../lib/upload-plan/part-plan.ts';
 import { formatBytes, formatCount } from '../../dashboard/format.ts';
 import { loadSettings, saveSettings } from '../../settings/settings-store.ts';
 import {

@@ -3,7 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { UploadCommand, UploadView } from '../../../lib/protocol/messages.ts';
 import { formatBytes } from '../../dashboard/format.ts';
 import { type PartCellState, partsFromCounts } from '../../dashboard/part-groups.ts';
-import { PartStatesFeed } from '../../uploads/part-states.ts';
+import { PartStatesFeed } from '../../uploads/part-states-feed.ts';
 import {
   bytesShown,
   isFinished,

@@ -1,12 +1,11 @@
 // How a file is cut into parts. Pure: size in, plan out.
 //
-// OSS limits (oss-api.md §1.2–1.3, lib/oss/limits.ts): parts of 100 KB..5 GB (the last may be smaller), at most 10,000
-// parts. Throughput measured here peaked with 8 MiB parts and 6–8 in flight (browser-platform.md);
-// larger files get larger parts, in whole MiB, so they still fit in 10,000.
+// OSS limits (lib/oss/limits.ts): parts of 100 KB..5 GB (the last may be smaller), at most 10,000
+// parts. Throughput measured in Chromium peaked with 8 MiB parts and 6–8 in flight; larger files get
+// larger parts, in whole MiB, so they still fit in 10,000. Shared by the worker, which plans uploads,
+// and the page, whose settings form checks part size and parallelism against the same rules.
 
-import { GiB, KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB } from '../../lib/oss/limits.ts';
-
-export { GiB, KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB };
+import { KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB } from '../oss/limits.ts';
 
 /** Smaller files (and empty ones) go through a single PutObject, as ali-oss does. */
 export const MULTIPART_THRESHOLD = 100 * KiB;

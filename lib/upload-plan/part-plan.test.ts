@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GiB, KiB, MAX_PARTS, MiB, PartPlanError, plannedParts, planParts } from './part-plan.ts';
+import { GiB, KiB, MAX_PARTS, MiB } from '../oss/limits.ts';
+import { PartPlanError, plannedParts, planParts } from './part-plan.ts';
 
 describe('planParts', () => {
   it('sends empty and small files with one PutObject', () => {
