@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
-import { startEmulator } from './server.ts';
+import { DataDirLockedError, startEmulator } from './server.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--data ${EMULATOR_DEFAULTS.dataDir}] [--host ${EMULATOR_DEFAULTS.host}]
   [--bucket ${EMULATOR_DEFAULTS.bucket}] [--access-key-id ID] [--access-key-secret SECRET] [--callback-timeout-ms 5000]
@@ -95,6 +95,9 @@ const emulator = await startEmulator({
   accessKeySecret: values['access-key-secret'],
   faults,
   callbackTimeoutMs,
+}).catch((error: unknown) => {
+  if (error instanceof DataDirLockedError) fail(`${error.message} (--data).`);
+  throw error;
 });
 const faultNote = Object.keys(faults).length > 0 ? `, faults ${JSON.stringify(faults)}` : '';
 console.log(`OSS emulator listening on ${emulator.url} (bucket ${values.bucket}${faultNote})`);

@@ -1,5 +1,6 @@
-// Records are small JSON files replaced atomically (temp file, fsync, rename), so a reader or a crash
-// sees either the old record or the new one, never half of one.
+// Records are small JSON files replaced atomically (temp file, fsync, rename, fsync of the directory), so
+// a reader or a crash sees either the old record or the new one, never half of one, and a record written
+// before an answer is still there after a power cut.
 //
 // Purpose-built rather than write-file-atomic: its generality (an lstat per path component to resolve
 // symlinks, stat/chown/chmod to keep a replaced file's owner and mode, exit-signal handlers) cost
@@ -8,6 +9,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { syncDirectory } from './durable-fs.ts';
 
 /** Replaces `path` with `data` atomically: the old content or the new one, never half of either. */
 export async function writeFileAtomically(path: string, data: string, mode = 0o644): Promise<void> {
@@ -22,6 +25,7 @@ export async function writeFileAtomically(path: string, data: string, mode = 0o6
     await rm(tmp, { force: true });
     throw error;
   }
+  await syncDirectory(dirname(path));
 }
 
 export async function writeJson(path: string, value: unknown): Promise<void> {

@@ -3,18 +3,28 @@
 //
 // Data files ("blobs") are immutable once renamed into blobs/; records only point at them. That is what
 // makes CompleteMultipartUpload O(parts): the object record simply lists the part blobs as its extents,
-// and no byte is copied. The commit point of every write is one atomic rename of one record file.
+// and no byte is copied. The commit point of every write is one atomic rename of one record file, made
+// durable (durable-fs.ts) before the write is acknowledged.
 
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { type OssError, ossError } from '../errors.ts';
-import { listJsonFiles, readJson, writeJson } from './json-file.ts';
+import { mkdirDurably, removeDurably, renameDurably } from './durable-fs.ts';
+import { writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { DataLayout, GENERATED_ID } from './layout.ts';
+import { DataLayout } from './layout.ts';
 import { newId, type ReceivedBody, receiveBody } from './receive-body.ts';
-import type { BucketRecord, ObjectMetadata, ObjectRecord, PartRecord, UploadRecord } from './records.ts';
+import {
+  type BucketRecord,
+  type ObjectMetadata,
+  type ObjectRecord,
+  type PartRecord,
+  secondPrecision,
+  type UploadRecord,
+} from './records.ts';
+import { type BucketContents, type RecoveredData, recoverDataDir } from './recovery.ts';
 
 export interface UploadState {
   record: UploadRecord;
@@ -42,23 +52,30 @@ export interface ObjectLease {
   release(): void;
 }
 
-const secondPrecision = (ms: number) => Math.floor(ms / 1000) * 1000;
-
 export class Store {
-  private readonly buckets = new Map<string, BucketState>();
+  private readonly buckets: Map<string, BucketState>;
   private readonly locks = new KeyedLock();
   private readonly readers = new Map<string, number>();
   private readonly doomed = new Set<string>();
+  /** Buckets rebuilt with default settings at start, from a damaged bucket.json (recovery.ts). */
+  private readonly rebuilt: Set<string>;
+  /** Contents of bucket directories whose bucket.json is lost, by directory name (recovery.ts). */
+  private readonly parked: Map<string, BucketContents>;
 
   private constructor(
     readonly layout: DataLayout,
     private readonly now: () => number,
-  ) {}
+    recovered: RecoveredData,
+  ) {
+    this.buckets = recovered.buckets;
+    this.rebuilt = recovered.rebuilt;
+    this.parked = recovered.parked;
+  }
 
+  /** Opens the data dir; the caller must hold its lock (data-dir-lock.ts), as recovery cleans up freely. */
   static async open(dataDir: string, now: () => number): Promise<Store> {
-    const store = new Store(new DataLayout(dataDir), now);
-    await store.recover();
-    return store;
+    const layout = new DataLayout(dataDir);
+    return new Store(layout, now, await recoverDataDir(layout, now));
   }
 
   // --- buckets -------------------------------------------------------------------------------------
@@ -93,13 +110,31 @@ export class Store {
         this.layout.uploadsDir(name),
         this.layout.partsRoot(name),
       ]) {
-        await mkdir(dir, { recursive: true });
+        await mkdirDurably(dir);
       }
       await writeJson(this.layout.bucketFile(name), record);
-      const state: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
+      // A bucket of this name whose bucket.json was lost gets its objects and uploads back.
+      const dirName = this.layout.bucketDirName(name);
+      const contents = this.parked.get(dirName) ?? {
+        objects: new Map(),
+        keys: new SortedKeys(),
+        uploads: new Map(),
+      };
+      this.parked.delete(dirName);
+      const state: BucketState = { record, ...contents };
       this.buckets.set(name, state);
       return state;
     });
+  }
+
+  /**
+   * Creates the bucket with `settings` if it is missing, or gives them to it if it was rebuilt with
+   * default settings at start; leaves any other existing bucket as it is.
+   */
+  async ensureBucket(name: string, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
+    const existing = this.buckets.get(name);
+    if (!existing) await this.createBucket(name, settings);
+    else if (this.rebuilt.delete(name)) await this.updateBucket(existing, settings);
   }
 
   async updateBucket(bucket: BucketState, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
@@ -113,7 +148,7 @@ export class Store {
     const bucket = this.buckets.get(name);
     if (!bucket) return false;
     this.buckets.delete(name);
-    await rm(this.layout.bucketDir(name), { recursive: true, force: true });
+    await removeDurably(this.layout.bucketDir(name), { recursive: true });
     const blobs = [...bucket.objects.values()].flatMap((o) => o.extents.map((e) => e.blob));
     for (const upload of bucket.uploads.values())
       blobs.push(...[...upload.parts.values()].map((p) => p.blob));
@@ -137,7 +172,8 @@ export class Store {
 
   private async adoptBody(body: ReceivedBody): Promise<string> {
     const blob = newId();
-    await rename(body.tmpPath, this.layout.blobFile(blob));
+    // Durable before any record names it: a record must never outlive its data in a power cut.
+    await renameDurably(body.tmpPath, this.layout.blobFile(blob));
     adopted.add(body);
     return blob;
   }
@@ -216,7 +252,7 @@ export class Store {
       const bucket = this.requireBucket(bucketName);
       const previous = bucket.objects.get(key);
       if (!previous) return;
-      await rm(this.layout.objectFile(bucketName, key), { force: true });
+      await removeDurably(this.layout.objectFile(bucketName, key));
       bucket.objects.delete(key);
       bucket.keys.remove(key);
       await this.freeBlobs(previous.extents.map((e) => e.blob));
@@ -251,7 +287,7 @@ export class Store {
       metadata,
       forbidOverwrite,
     };
-    await mkdir(this.layout.partsDir(bucketName, record.uploadId), { recursive: true });
+    await mkdirDurably(this.layout.partsDir(bucketName, record.uploadId));
     await writeJson(this.layout.uploadFile(bucketName, record.uploadId), record);
     bucket.uploads.set(record.uploadId, { record, parts: new Map() });
     return record;
@@ -358,7 +394,7 @@ export class Store {
     const name = bucket.record.name;
     const { uploadId } = upload.record;
     bucket.uploads.delete(uploadId);
-    await rm(this.layout.uploadFile(name, uploadId), { force: true });
+    await removeDurably(this.layout.uploadFile(name, uploadId));
     const trash = join(this.layout.trashDir, newId());
     const moved = await rename(this.layout.partsDir(name, uploadId), trash).then(
       () => true,
@@ -379,84 +415,6 @@ export class Store {
       else await rm(this.layout.blobFile(blob), { force: true });
     }
   }
-
-  // --- startup -------------------------------------------------------------------------------------
-
-  /**
-   * Rebuilds the index and finishes or undoes whatever a crash interrupted:
-   * - temp files (bodies cut off mid-stream, unfinished record writes) and the trash are deleted;
-   * - an upload whose object record already names it committed its Complete: roll forward by removing it;
-   * - parts directories without an upload record are leftovers of a finished Complete/Abort;
-   * - blobs that no record points at (renamed just before a crash, or freed just before one) are deleted.
-   */
-  private async recover(): Promise<void> {
-    const { layout } = this;
-    for (const dir of [layout.tmpDir, layout.trashDir]) await rm(dir, { recursive: true, force: true });
-    for (const dir of [layout.tmpDir, layout.trashDir, layout.blobsDir, layout.bucketsDir])
-      await mkdir(dir, { recursive: true });
-    const referenced = new Set<string>();
-
-    for (const dirName of await readdir(layout.bucketsDir)) {
-      const dir = join(layout.bucketsDir, dirName);
-      let record: BucketRecord;
-      try {
-        record = await readJson<BucketRecord>(join(dir, 'bucket.json'));
-      } catch {
-        await rm(dir, { recursive: true, force: true }); // a bucket whose creation never committed
-        continue;
-      }
-      const bucket: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
-      this.buckets.set(record.name, bucket);
-      await cleanLeftovers(dir);
-
-      const objectsDir = layout.objectsDir(record.name);
-      for (const file of (await cleanLeftovers(objectsDir)).json) {
-        const object = await readJson<ObjectRecord>(join(objectsDir, file));
-        bucket.objects.set(object.key, object);
-        bucket.keys.add(object.key);
-        for (const e of object.extents) referenced.add(e.blob);
-      }
-
-      const uploadsDir = layout.uploadsDir(record.name);
-      for (const file of (await cleanLeftovers(uploadsDir)).json) {
-        const upload = await readJson<UploadRecord>(join(uploadsDir, file));
-        if (bucket.objects.get(upload.key)?.uploadId === upload.uploadId) {
-          await rm(join(uploadsDir, file), { force: true });
-          continue;
-        }
-        const state: UploadState = { record: upload, parts: new Map() };
-        const partsDir = layout.partsDir(record.name, upload.uploadId);
-        for (const partFile of (await cleanLeftovers(partsDir)).json) {
-          const part = await readJson<PartRecord>(join(partsDir, partFile));
-          state.parts.set(part.partNumber, part);
-          referenced.add(part.blob);
-        }
-        bucket.uploads.set(upload.uploadId, state);
-      }
-
-      const partsRoot = layout.partsRoot(record.name);
-      await mkdir(partsRoot, { recursive: true });
-      for (const uploadId of await readdir(partsRoot)) {
-        if (!bucket.uploads.has(uploadId))
-          await rm(join(partsRoot, uploadId), { recursive: true, force: true });
-      }
-    }
-
-    for (const blob of await readdir(layout.blobsDir)) {
-      if (!GENERATED_ID.test(blob) || !referenced.has(blob))
-        await rm(join(layout.blobsDir, blob), { force: true });
-    }
-  }
-}
-
-/** Deletes the temp files of record writes (json-file.ts) left in `dir` by a crash; returns the record files. */
-async function cleanLeftovers(dir: string): Promise<{ json: string[] }> {
-  await mkdir(dir, { recursive: true });
-  const { json, other } = await listJsonFiles(dir);
-  for (const name of other) {
-    if (name.includes('.json.')) await rm(join(dir, name), { force: true });
-  }
-  return { json: json.filter((n) => n !== 'bucket.json') };
 }
 
 /** Bodies renamed into blobs/, whose temp file is therefore gone. */
