@@ -104,7 +104,7 @@ async function recoverBucket(
     await quarantine.copy(paths.bucketFile, {
       what: 'bucket record',
       problem: found.problem,
-      consequence: `bucket "${name}" was rebuilt with default settings and keeps its ${holds}; set its CORS and lifecycle rules again if it had any`,
+      consequence: `bucket "${name}" was rebuilt with default settings and keeps its ${holds}; set its CORS and lifecycle rules again if it had any (a bucket named by --bucket gets its start-up CORS rule back)`,
     });
     const record: BucketRecord = { name, created: secondPrecision(now()) };
     await writeJson(paths.bucketFile, record);
