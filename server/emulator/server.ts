@@ -277,10 +277,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const { server } = instance;
         const done = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
         server.closeAllConnections();
-        await done;
-        // Handlers of the cut connections may still be writing; the next holder must not see them.
-        await instance.fence.seal(RESTART_DRAIN_MS);
-        await lock.release();
+        try {
+          await done;
+        } finally {
+          // Handlers of the cut connections may still be writing: the next holder must not see them.
+          await instance.fence.seal(RESTART_DRAIN_MS);
+          await lock.release();
+        }
       }),
   };
 }
