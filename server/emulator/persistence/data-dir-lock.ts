@@ -10,10 +10,11 @@
 // second emulator in the same process is refused too. The file holds the holder's pid, for the message.
 
 import { constants } from 'node:fs';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { tryLock } from 'fs-native-extensions';
 import { DataDirLockedError } from './data-dir-locked-error.ts';
+import { mkdirDurably } from './durable-fs.ts';
 
 export { DataDirLockedError };
 
@@ -27,7 +28,7 @@ export interface DataDirLock {
 /** Takes the data directory (creating it if need be), or throws DataDirLockedError if it is in use. */
 export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const dir = resolve(dataDir);
-  await mkdir(dir, { recursive: true });
+  await mkdirDurably(dir);
   const file = await open(join(dir, LOCK_FILE), constants.O_RDWR | constants.O_CREAT, 0o644);
   let locked = false;
   try {

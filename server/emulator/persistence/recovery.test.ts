@@ -21,9 +21,7 @@ let stderr: MockInstance<typeof console.error>;
 beforeEach(async () => {
   emu = await startTestEmulator();
   layout = new DataLayout(emu.dataDir);
-  stderr = vi.spyOn(console, 'error').mockImplementation((...a) => {
-    if (process.env.SHOW) process.stdout.write(`${a.join(' ')}\n`);
-  });
+  stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
 });
 afterEach(async () => {
   stderr.mockRestore();

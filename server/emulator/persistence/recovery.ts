@@ -14,7 +14,7 @@
 // a bucket of that name is created again.
 
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { mkdirDurably } from './durable-fs.ts';
 import { listJsonFiles, writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
@@ -37,6 +37,9 @@ import type { BucketState, UploadState } from './store.ts';
 
 /** What a bucket holds, apart from its own record. */
 export type BucketContents = Omit<BucketState, 'record'>;
+
+/** Also says whether any of the bucket's records are damaged (and listed for quarantine). */
+type RecoveredContents = BucketContents & { damaged: boolean };
 
 export interface RecoveredData {
   buckets: Map<string, BucketState>;
@@ -65,7 +68,9 @@ export async function recoverDataDir(layout: DataLayout, now: () => number): Pro
     for (const upload of contents.uploads.values())
       for (const part of upload.parts.values()) referenced.add(part.blob);
   }
-  await sweepBlobs(layout, referenced, quarantine);
+  const keptData = await sweepBlobs(layout, referenced, quarantine);
+  await quarantine.moveRecords();
+  if (keptData) report(keptData);
   quarantine.finish();
   return recovered;
 }
@@ -84,19 +89,21 @@ async function recoverBucket(
   );
   const contents = await recoverContents(layout, paths, quarantine);
   if ('record' in found) {
-    recovered.buckets.set(found.record.name, { record: found.record, ...contents });
+    recovered.buckets.set(found.record.name, bucketState(found.record, contents));
     return;
   }
   const holds = `${contents.objects.size} object(s) and ${contents.uploads.size} multipart upload(s)`;
   if ('missing' in found) {
     if (contents.objects.size === 0 && contents.uploads.size === 0) {
-      await rm(paths.dir, { recursive: true, force: true }); // a bucket whose creation never committed
+      // A bucket whose creation never committed; unless damaged records are about to leave it (then
+      // it goes at the next start).
+      if (!contents.damaged) await rm(paths.dir, { recursive: true, force: true });
       return;
     }
     report(
       `Bucket directory ${relative(layout.root, paths.dir)} has no bucket.json but holds ${holds}: kept, not served; ${HOW_TO_UNPARK}.`,
     );
-    recovered.parked.set(dirName, contents);
+    recovered.parked.set(dirName, bucketContents(contents));
     return;
   }
   const name = salvageName(found.text, dirName, layout);
@@ -108,7 +115,7 @@ async function recoverBucket(
     });
     const record: BucketRecord = { name, created: secondPrecision(now()) };
     await writeJson(paths.bucketFile, record);
-    recovered.buckets.set(name, { record, ...contents });
+    recovered.buckets.set(name, bucketState(record, contents));
     recovered.rebuilt.add(name);
     return;
   }
@@ -117,16 +124,31 @@ async function recoverBucket(
     problem: found.problem,
     consequence: `the bucket's name cannot be read, so its ${holds} are kept but not served; ${HOW_TO_UNPARK}`,
   });
-  recovered.parked.set(dirName, contents);
+  recovered.parked.set(dirName, bucketContents(contents));
 }
 
-/** A bucket's objects, uploads and parts; damaged records are quarantined on the way. */
+const bucketContents = ({ objects, keys, uploads }: RecoveredContents): BucketContents => ({
+  objects,
+  keys,
+  uploads,
+});
+const bucketState = (record: BucketRecord, contents: RecoveredContents): BucketState => ({
+  record,
+  ...bucketContents(contents),
+});
+
+/** A bucket's objects, uploads and parts; damaged records are listed for quarantine on the way. */
 async function recoverContents(
   layout: DataLayout,
   paths: BucketPaths,
   quarantine: Quarantine,
-): Promise<BucketContents> {
-  const contents: BucketContents = { objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
+): Promise<RecoveredContents> {
+  const contents: RecoveredContents = {
+    objects: new Map(),
+    keys: new SortedKeys(),
+    uploads: new Map(),
+    damaged: false,
+  };
 
   for (const file of await recordFiles(paths.objectsDir)) {
     const path = join(paths.objectsDir, file);
@@ -137,7 +159,8 @@ async function recoverContents(
       contents.objects.set(found.record.key, found.record);
       contents.keys.add(found.record.key);
     } else if ('problem' in found) {
-      await quarantine.move(path, {
+      contents.damaged = true;
+      quarantine.addRecord(path, {
         what: 'object record',
         problem: found.problem,
         consequence: 'that one object is no longer listed or served (its data is kept, see below)',
@@ -150,7 +173,8 @@ async function recoverContents(
     const path = join(paths.uploadsDir, file);
     const found = await readRecord<UploadRecord>(path, (value) => uploadRecordProblem(value, file));
     if ('problem' in found) {
-      await quarantine.move(path, {
+      contents.damaged = true;
+      quarantine.addRecord(path, {
         what: 'multipart upload record',
         problem: found.problem,
         consequence:
@@ -166,14 +190,16 @@ async function recoverContents(
       await rm(path, { force: true }); // its Complete committed: roll forward
       continue;
     }
-    contents.uploads.set(upload.uploadId, await recoverParts(upload, paths, quarantine));
+    const state = await recoverParts(upload, paths, quarantine);
+    contents.damaged ||= state.damaged;
+    contents.uploads.set(upload.uploadId, state.upload);
   }
 
   await mkdirDurably(paths.partsRoot);
   for (const uploadId of await readdir(paths.partsRoot)) {
     if (contents.uploads.has(uploadId)) continue;
     const dir = join(paths.partsRoot, uploadId);
-    if (quarantinedUploads.has(uploadId)) await quarantine.keep(dir);
+    if (quarantinedUploads.has(uploadId)) quarantine.addRecord(dir);
     else await rm(dir, { recursive: true, force: true }); // leftovers of a finished Complete or Abort
   }
   return contents;
@@ -183,42 +209,45 @@ async function recoverParts(
   upload: UploadRecord,
   paths: BucketPaths,
   quarantine: Quarantine,
-): Promise<UploadState> {
+): Promise<{ upload: UploadState; damaged: boolean }> {
   const state: UploadState = { record: upload, parts: new Map() };
+  let damaged = false;
   const partsDir = join(paths.partsRoot, upload.uploadId);
   for (const file of await recordFiles(partsDir)) {
     const path = join(partsDir, file);
     const found = await readRecord<PartRecord>(path, (value) => partRecordProblem(value, file));
     if ('record' in found) state.parts.set(found.record.partNumber, found.record);
     else if ('problem' in found) {
-      await quarantine.move(path, {
+      damaged = true;
+      quarantine.addRecord(path, {
         what: 'part record',
         problem: found.problem,
         consequence: `part ${file.slice(0, -'.json'.length)} of upload ${upload.uploadId} is no longer listed (its client must upload it again); the upload's other parts are kept`,
       });
     }
   }
-  return state;
+  return { upload: state, damaged };
 }
 
-/** Deletes the data files no record points at; after any damage, quarantines them instead. */
+/**
+ * Deletes the data files no record points at; after any damage, quarantines them instead and returns
+ * the line that says so.
+ */
 async function sweepBlobs(
   layout: DataLayout,
   referenced: Set<string>,
   quarantine: Quarantine,
-): Promise<void> {
+): Promise<string | undefined> {
   const unreferenced = (await readdir(layout.blobsDir)).filter((blob) => !referenced.has(blob));
   if (!quarantine.used) {
     for (const blob of unreferenced) await rm(join(layout.blobsDir, blob), { force: true });
-    return;
+    return undefined;
   }
-  let kept = '';
-  for (const blob of unreferenced) kept = await quarantine.keep(join(layout.blobsDir, blob));
-  if (kept) {
-    report(
-      `${unreferenced.length} data file(s) that no readable record points to (the data of the damaged records above among them) were moved to ${dirname(kept)}.`,
-    );
-  }
+  const folder = await quarantine.keepData(unreferenced.map((blob) => join(layout.blobsDir, blob)));
+  return (
+    folder &&
+    `${unreferenced.length} data file(s) that no readable record points to (the data of the damaged records above among them) were moved to ${folder}.`
+  );
 }
 
 type ReadResult<T> = { record: T } | { missing: true } | { problem: string; text: string };
