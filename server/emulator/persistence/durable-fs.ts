@@ -7,7 +7,7 @@
 // fsyncs of one directory are shared: one that starts after a caller's change covers every caller that
 // changed the directory before it started.
 
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
 interface DirectoryState {
@@ -58,12 +58,6 @@ function start(dir: string, state: DirectoryState): Promise<void> {
   };
   run.then(settle, settle);
   return run;
-}
-
-/** Renames `from` to `to` and makes the new name durable (the old one need not be). */
-export async function renameDurably(from: string, to: string): Promise<void> {
-  await rename(from, to);
-  await syncDirectory(dirname(to));
 }
 
 /** Deletes `path` (if present) and makes its absence durable. */

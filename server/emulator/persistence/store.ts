@@ -10,7 +10,7 @@ import { rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { type OssError, ossError } from '../errors.ts';
-import { mkdirDurably, removeDurably, renameDurably } from './durable-fs.ts';
+import { mkdirDurably, removeDurably, syncDirectory } from './durable-fs.ts';
 import { writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -170,12 +170,18 @@ export class Store {
     return this.layout.blobFile(blob);
   }
 
-  private async adoptBody(body: ReceivedBody): Promise<string> {
+  /**
+   * Moves the body into blobs/. `durable` settles once that rename is on disk: the record that names
+   * the blob must wait for it before its own rename (a record must never outlive its data in a power
+   * cut), but can be written and fsynced meanwhile.
+   */
+  private async adoptBody(body: ReceivedBody): Promise<{ blob: string; durable: Promise<void> }> {
     const blob = newId();
-    // Durable before any record names it: a record must never outlive its data in a power cut.
-    await renameDurably(body.tmpPath, this.layout.blobFile(blob));
+    await rename(body.tmpPath, this.layout.blobFile(blob));
     adopted.add(body);
-    return blob;
+    const durable = syncDirectory(this.layout.blobsDir);
+    durable.catch(() => {}); // awaited by the record write; this only keeps it from counting as unhandled
+    return { blob, durable };
   }
 
   /** Runs `commit`, then deletes the body's temp file unless `commit` got as far as adopting it. */
@@ -201,7 +207,7 @@ export class Store {
         const bucket = this.requireBucket(bucketName);
         const previous = bucket.objects.get(key);
         if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
-        const blob = await this.adoptBody(body);
+        const { blob, durable } = await this.adoptBody(body);
         const record: ObjectRecord = {
           key,
           type: 'Normal',
@@ -213,7 +219,7 @@ export class Store {
           extents: [{ blob, size: body.size }],
           metadata,
         };
-        await this.commitObject(bucket, record, previous);
+        await this.commitObject(bucket, record, previous, durable);
         return record;
       }),
     );
@@ -259,12 +265,14 @@ export class Store {
     });
   }
 
+  /** `dataDurable`: the rename of the object's data into blobs/, to be on disk before the record's. */
   private async commitObject(
     bucket: BucketState,
     record: ObjectRecord,
     previous?: ObjectRecord,
+    dataDurable?: Promise<void>,
   ): Promise<void> {
-    await writeJson(this.layout.objectFile(bucket.record.name, record.key), record);
+    await writeJson(this.layout.objectFile(bucket.record.name, record.key), record, dataDurable);
     bucket.objects.set(record.key, record);
     bucket.keys.add(record.key);
     if (previous) await this.freeBlobs(previous.extents.map((e) => e.blob));
@@ -318,7 +326,7 @@ export class Store {
         // Exclusive per part number, so that two bodies for one number update file and index in the same order.
         this.locks.run(`${uploadLockName(bucketName, uploadId)}#${partNumber}`, async () => {
           const upload = this.requireUpload(bucketName, uploadId, key);
-          const blob = await this.adoptBody(body);
+          const { blob, durable } = await this.adoptBody(body);
           const record: PartRecord = {
             partNumber,
             etag: `"${body.md5Hex}"`,
@@ -327,7 +335,7 @@ export class Store {
             blob,
             lastModified: secondPrecision(this.now()),
           };
-          await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
+          await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record, durable);
           const replaced = upload.parts.get(partNumber);
           upload.parts.set(partNumber, record);
           if (replaced) await this.freeBlobs([replaced.blob]);
