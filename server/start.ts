@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createAppServer } from './app/app-server.ts';
 import { ensureBuild } from './app/ensure-build.ts';
 import { ConfigError, loadConfig, type SkyliftConfig } from './config/config.ts';
+import { DataDirLockedError } from './emulator/persistence/data-dir-locked-error.ts';
 import { tokenServiceOptions } from './token-service/from-config.ts';
 import { tokenService } from './token-service/token-service.ts';
 
@@ -75,6 +76,11 @@ try {
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof DataDirLockedError) {
+    // Usually a second `npm start`, or `npm run emulator`, on the same DATA_DIR.
+    console.error(`${error.message} (DATA_DIR).`);
     process.exit(2);
   }
   const { code, port } = error as { code?: string; port?: number };

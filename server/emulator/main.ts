@@ -1,19 +1,26 @@
 // `npm run emulator -- --port 9000 --data ./.data --host 127.0.0.1 --bucket skylift-dev
 //   --access-key-id X --access-key-secret Y [--callback-timeout-ms 5000]
 //   [--fault-error-rate 0.05 --fault-error-status 503 --fault-reset-rate 0.02 --fault-latency-ms 50
-//    --fault-bandwidth 10000000 --fault-ops UploadPart,PutObject --fault-seed 42 --fault-drop-next 1]`
+//    --fault-bandwidth 10000000 --fault-ops UploadPart,PutObject --fault-seed 42 --fault-drop-next 1
+//    --fault-lose-answer-rate 0.05 --fault-lose-answer-next 1]`
 // The --fault-* flags set the initial faults (see faults/fault-config.ts); PUT /-/admin/faults changes
 // them while it runs. Prints one line when ready, so scripts (and Playwright's webServer) can wait for it.
 
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
-import { startEmulator } from './server.ts';
+import { DataDirLockedError, startEmulator } from './server.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--data ${EMULATOR_DEFAULTS.dataDir}] [--host ${EMULATOR_DEFAULTS.host}]
   [--bucket ${EMULATOR_DEFAULTS.bucket}] [--access-key-id ID] [--access-key-secret SECRET] [--callback-timeout-ms 5000]
   [--fault-error-rate 0..1] [--fault-error-status 500|503] [--fault-reset-rate 0..1] [--fault-latency-ms N]
   [--fault-bandwidth BYTES_PER_SECOND] [--fault-ops UploadPart,PutObject] [--fault-seed N] [--fault-drop-next N]
+  [--fault-lose-answer-rate 0..1] [--fault-lose-answer-next N]
+Faults hit the --fault-ops operations (default UploadPart; * for all), in this order: drop-next closes the
+connection unread; latency-ms delays; error-rate answers 500/503 without running; reset-rate cuts the
+connection mid-body, nothing stored; lose-answer-next / lose-answer-rate run the request to its end
+(committed, callback delivered) and then cut the connection instead of answering; bandwidth caps bodies.
+One emulator per --data directory: a second one exits with code 2.
 Root credentials default to the well-known emulator keys (README, "The OSS emulator").`;
 
 function fail(message: string): never {
@@ -37,6 +44,8 @@ const OPTIONS = {
   'fault-ops': { type: 'string' },
   'fault-seed': { type: 'string' },
   'fault-drop-next': { type: 'string' },
+  'fault-lose-answer-rate': { type: 'string' },
+  'fault-lose-answer-next': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,6 +84,8 @@ try {
     operations: values['fault-ops'],
     seed: numberFlag('fault-seed'),
     dropNext: numberFlag('fault-drop-next'),
+    loseAnswerRate: numberFlag('fault-lose-answer-rate'),
+    loseAnswerNext: numberFlag('fault-lose-answer-next'),
   });
 } catch (error) {
   if (!(error instanceof FaultConfigError)) throw error;
@@ -95,6 +106,9 @@ const emulator = await startEmulator({
   accessKeySecret: values['access-key-secret'],
   faults,
   callbackTimeoutMs,
+}).catch((error: unknown) => {
+  if (error instanceof DataDirLockedError) fail(`${error.message} (--data).`);
+  throw error;
 });
 const faultNote = Object.keys(faults).length > 0 ? `, faults ${JSON.stringify(faults)}` : '';
 console.log(`OSS emulator listening on ${emulator.url} (bucket ${values.bucket}${faultNote})`);

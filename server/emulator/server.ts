@@ -16,6 +16,7 @@ import type { ObjectStoredHook } from './handlers/operation-context.ts';
 import { renderErrorXml } from './http/exchange.ts';
 import { newRequestId } from './http/request-id.ts';
 import { type SweepResult, sweepLifecycle } from './lifecycle/sweep-lifecycle.ts';
+import { lockDataDir } from './persistence/data-dir-lock.ts';
 import { Store } from './persistence/store.ts';
 import { createRequestListener, type FaultInjector } from './request-pipeline.ts';
 import { defaultInternalRoutes, type InternalRoute } from './routing/internal-routes.ts';
@@ -24,6 +25,7 @@ export type { Authenticator } from './auth/authenticate.ts';
 export type { FaultConfig } from './faults/fault-config.ts';
 export type { FaultCounters, FaultInjection, FaultState } from './faults/fault-injection.ts';
 export type { ObjectStoredEvent, ObjectStoredHook } from './handlers/operation-context.ts';
+export { DataDirLockedError } from './persistence/data-dir-lock.ts';
 export type { FaultInjector } from './request-pipeline.ts';
 export type { InternalRoute } from './routing/internal-routes.ts';
 
@@ -31,6 +33,7 @@ export interface EmulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** One emulator per directory: another one on it makes startEmulator throw DataDirLockedError. */
   dataDir?: string;
   /** Bucket for requests whose Host and path name none (ali-oss `cname: true` / IP endpoints). */
   defaultBucket?: string;
@@ -180,8 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const fence = fenceStore(await Store.open(dataDir, now));
     const store = fence.store;
     for (const name of options.createBuckets ?? []) {
-      if (!store.bucket(name))
-        await store.createBucket(name, { cors: { rules: [PERMISSIVE_CORS_RULE], responseVary: false } });
+      await store.ensureBucket(name, { cors: { rules: [PERMISSIVE_CORS_RULE], responseVary: false } });
     }
     const server = createServer(
       {
@@ -222,7 +224,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return { server, fence, sockets };
   }
 
-  let instance = await openInstance(options.port ?? EMULATOR_DEFAULTS.port, false);
+  // Held until close(), across restarts: nothing touches the data dir before it is ours.
+  const lock = await lockDataDir(dataDir);
+  let instance: Instance;
+  try {
+    instance = await openInstance(options.port ?? EMULATOR_DEFAULTS.port, false);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const { port } = instance.server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   url = `http://${urlHost}:${port}`;
@@ -267,7 +277,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         const { server } = instance;
         const done = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
         server.closeAllConnections();
-        await done;
+        try {
+          await done;
+        } finally {
+          // Handlers of the cut connections may still be writing: the next holder must not see them.
+          await instance.fence.seal(RESTART_DRAIN_MS);
+          await lock.release();
+        }
       }),
   };
 }

@@ -10,6 +10,7 @@ const REPO_ROOT = join(import.meta.dirname, '../../..');
 export interface EmulatorProcess {
   url: string;
   port: number;
+  pid: number;
   /** SIGKILL: no shutdown hook runs, open requests are cut wherever they are. */
   kill9(): Promise<void>;
 }
@@ -38,6 +39,7 @@ export async function spawnEmulator(dataDir: string, bucket: string): Promise<Em
     return {
       url,
       port: Number(new URL(url).port),
+      pid: child.pid!,
       kill9: async () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         await exited;

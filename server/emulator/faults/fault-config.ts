@@ -18,7 +18,14 @@ export interface FaultConfig {
   bandwidthBytesPerSecond?: number;
   /** The next N requests have their connection closed before anything is read or answered. */
   dropNext?: number;
-  /** Seeds the error/reset dice, so a test sees the same sequence every run. */
+  /**
+   * Fraction (0..1) of requests that run to the end (committed, upload callback delivered) and then have
+   * their connection cut instead of answered: applied, but the client never hears of it.
+   */
+  loseAnswerRate?: number;
+  /** The next N requests (of those not refused or reset by the other faults) lose their answer likewise. */
+  loseAnswerNext?: number;
+  /** Seeds the error/reset/lost-answer dice, so a test sees the same sequence every run. */
   seed?: number;
 }
 
@@ -34,6 +41,8 @@ const KEYS = new Set<string>([
   'latencyMs',
   'bandwidthBytesPerSecond',
   'dropNext',
+  'loseAnswerRate',
+  'loseAnswerNext',
   'seed',
 ]);
 
@@ -89,6 +98,8 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     latencyMs: count(raw.latencyMs, 'latencyMs'),
     bandwidthBytesPerSecond: count(raw.bandwidthBytesPerSecond, 'bandwidthBytesPerSecond', 1),
     dropNext: count(raw.dropNext, 'dropNext'),
+    loseAnswerRate: fraction(raw.loseAnswerRate, 'loseAnswerRate'),
+    loseAnswerNext: count(raw.loseAnswerNext, 'loseAnswerNext'),
     seed: count(raw.seed, 'seed'),
   };
   return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as FaultConfig;

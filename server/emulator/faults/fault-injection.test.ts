@@ -5,10 +5,12 @@ import { readdir } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startCallbackServer } from '../callback/callback-test-server.ts';
 import { openExchange } from '../http/exchange.ts';
 import { isLoopbackAddress, loopbackOnly } from '../routing/internal-routes.ts';
 import {
   BUCKET,
+  crcHeaderOf,
   md5HexOf,
   startTestEmulator,
   type TestEmulator,
@@ -17,7 +19,7 @@ import {
 import type { FaultConfig } from './fault-config.ts';
 import type { FaultState } from './fault-injection.ts';
 import { seededRandom } from './seeded-random.ts';
-import { answered, type SignedSend, signedClient } from './signed-test-client.ts';
+import { answered, type SignedResult, type SignedSend, signedClient } from './signed-test-client.ts';
 
 let emulator: TestEmulator;
 let send: SignedSend;
@@ -72,12 +74,11 @@ async function listedParts(key: string, uploadId: string): Promise<{ number: num
 describe('errors', () => {
   it('answers the seeded fraction of UploadParts with 503 SlowDown, the same ones on every run', async () => {
     const config = { errorRate: 0.3, seed: 42 };
-    // The injector rolls twice per request (error, then reset): the error roll decides.
+    // The injector rolls three times per request (error, reset, lost answer): the error roll decides.
     const dice = seededRandom(42);
     const expected = Array.from({ length: 40 }, () => {
-      const errorRoll = dice();
-      dice();
-      return errorRoll < 0.3 ? 503 : 200;
+      const [errorRoll] = [dice(), dice(), dice()];
+      return errorRoll! < 0.3 ? 503 : 200;
     });
     const runs: number[][] = [];
     for (let run = 0; run < 2; run++) {
@@ -189,6 +190,115 @@ describe('slow links', () => {
   });
 });
 
+describe('lost answers', () => {
+  /** The connection broke before one byte of an answer came back. */
+  const expectLost = (result: SignedResult) =>
+    expect(result).toEqual({ error: 'ECONNRESET', ms: expect.any(Number), received: 0 });
+
+  async function pendingUploads(): Promise<{ key: string; uploadId: string }[]> {
+    const res = answered(await send({ method: 'GET', key: '', query: [['uploads', '']] }));
+    expect(res.status).toBe(200);
+    return [...res.text.matchAll(/<Key>([^<]*)<\/Key>\s*<UploadId>([^<]+)<\/UploadId>/g)].map((m) => ({
+      key: m[1]!,
+      uploadId: m[2]!,
+    }));
+  }
+
+  it('applies Initiate, UploadPart, Complete and PutObject, then cuts the connection before a byte of the answer', async () => {
+    const key = 'lost/answer.bin';
+    await setFaults({ loseAnswerNext: 1, operations: ['InitiateMultipartUpload'] });
+    expectLost(await send({ method: 'POST', key, query: [['uploads', '']] }));
+    expect((await getFaults()).counters).toMatchObject({ requests: 1, answersLost: 1, passed: 0 });
+    const initiated = (await pendingUploads()).filter((u) => u.key === key);
+    expect(initiated).toHaveLength(1); // the client never got this id, but the upload exists
+    const { uploadId } = initiated[0]!;
+
+    await setFaults({ loseAnswerNext: 1 }); // UploadPart, the default operation
+    const parts = [testBytes(100 * 1024, 21), testBytes(3000, 22)];
+    expectLost(await uploadPart(key, uploadId, 1, parts[0]!));
+    expect(answered(await uploadPart(key, uploadId, 2, parts[1]!)).status).toBe(200); // only the next one
+    expect(await listedParts(key, uploadId)).toEqual(
+      parts.map((p, i) => ({ number: i + 1, etag: `"${md5HexOf(p)}"` })),
+    );
+    expect((await getFaults()).counters).toMatchObject({ requests: 2, answersLost: 1, passed: 1 });
+
+    await setFaults({ loseAnswerNext: 1, operations: ['CompleteMultipartUpload'] });
+    const completeXml = `<CompleteMultipartUpload>${parts
+      .map((p, i) => `<Part><PartNumber>${i + 1}</PartNumber><ETag>"${md5HexOf(p)}"</ETag></Part>`)
+      .join('')}</CompleteMultipartUpload>`;
+    expectLost(await send({ method: 'POST', key, query: [['uploadId', uploadId]], body: completeXml }));
+    const object = answered(await send({ method: 'HEAD', key }));
+    expect(object.status).toBe(200);
+    expect(object.headers['content-length']).toBe(String(100 * 1024 + 3000));
+    expect(object.headers['x-oss-hash-crc64ecma']).toBe(await crcHeaderOf(Buffer.concat(parts)));
+    expect((await pendingUploads()).filter((u) => u.key === key)).toEqual([]);
+
+    await setFaults({ loseAnswerNext: 1, operations: ['PutObject'] });
+    const body = testBytes(5000, 23);
+    expectLost(await send({ method: 'PUT', key: 'lost/put.bin', body }));
+    expect(answered(await send({ method: 'HEAD', key: 'lost/put.bin' })).headers.etag).toBe(
+      `"${md5HexOf(body)}"`,
+    );
+    expect((await getFaults()).counters).toMatchObject({ requests: 1, answersLost: 1 });
+    expect((await getFaults()).config).toEqual({ operations: ['PutObject'] }); // none left to lose
+  });
+
+  it('delivers the upload callback before cutting the connection', async () => {
+    const app = await startCallbackServer();
+    try {
+      await setFaults({ loseAnswerNext: 1, operations: ['PutObject'] });
+      const callback = Buffer.from(
+        JSON.stringify({
+          callbackUrl: `${app.url}/done`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ${...} are OSS callback variables.
+          callbackBody: 'object=${object}&size=${size}',
+        }),
+      ).toString('base64');
+      const result = await send({
+        method: 'PUT',
+        key: 'lost/called-back.txt',
+        body: 'hello',
+        headers: { 'x-oss-callback': callback },
+      });
+      expectLost(result);
+      expect(app.received.map((c) => c.body)).toEqual(['object=lost%2Fcalled-back.txt&size=5']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('loses the seeded fraction of answers, the same requests on every run, and applies every one', async () => {
+    const dice = seededRandom(7);
+    const expected = Array.from({ length: 12 }, () => {
+      const [, , loseRoll] = [dice(), dice(), dice()];
+      return loseRoll! < 0.5 ? 'lost' : 'answered';
+    });
+    expect(expected).toContain('lost');
+    expect(expected).toContain('answered');
+    for (let run = 0; run < 2; run++) {
+      await setFaults({ loseAnswerRate: 0.5, seed: 7, operations: ['PutObject'] });
+      const fates: string[] = [];
+      for (let n = 0; n < expected.length; n++) {
+        const result = await send({ method: 'PUT', key: `lost/rate-${run}-${n}.txt`, body: `body ${n}` });
+        fates.push('error' in result ? 'lost' : 'answered');
+        if ('error' in result) expectLost(result);
+      }
+      expect(fates).toEqual(expected);
+      const lost = expected.filter((f) => f === 'lost').length;
+      expect((await getFaults()).counters).toMatchObject({
+        requests: expected.length,
+        answersLost: lost,
+        passed: expected.length - lost,
+      });
+      await setFaults({});
+      for (let n = 0; n < expected.length; n++) {
+        const got = answered(await send({ method: 'GET', key: `lost/rate-${run}-${n}.txt` }));
+        expect(got.text).toBe(`body ${n}`);
+      }
+    }
+  });
+});
+
 describe('the admin endpoint', () => {
   it('refuses configs it cannot apply, keeping the current one', async () => {
     await setFaults({ errorRate: 0.5, seed: 1 });
@@ -198,6 +308,8 @@ describe('the admin endpoint', () => {
       { operations: ['UploadParts'] },
       { latency: 5 },
       { bandwidthBytesPerSecond: 0 },
+      { loseAnswerRate: 1.5 },
+      { loseAnswerNext: -1 },
     ]) {
       const res = await emulator.request('PUT', '/-/admin/faults', { body: JSON.stringify(bad) });
       expect(res.status, JSON.stringify(bad)).toBe(400);

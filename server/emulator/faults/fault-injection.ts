@@ -1,9 +1,11 @@
 // Network and server faults for resilience tests, switchable while the emulator runs. Plugs into the
 // pipeline's faultInjector hook, which runs once the operation is known and before authentication.
 // Per request on a configured operation, in this order:
-//   drop (dropNext) → latency → error (errorRate) → reset (resetRate) → bandwidth cap.
-// The dice are rolled twice per request that is not dropped (error, then reset), whatever the rates,
-// so with a seed the N-th request always gets the same fate.
+//   drop (dropNext) → latency → error (errorRate) → reset (resetRate) →
+//   lost answer (loseAnswerNext, then loseAnswerRate) → bandwidth cap.
+// A lost answer is decided here and happens at the request's end: it runs, and its answer is cut off.
+// The dice are rolled three times per request that is not dropped (error, reset, lost answer), whatever
+// the rates, so with a seed the N-th request always gets the same fate.
 
 import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,19 +13,22 @@ import { ossError } from '../errors.ts';
 import type { FaultInjector } from '../request-pipeline.ts';
 import { interceptBody, resetStage, throttleStage } from './body-interception.ts';
 import { DEFAULT_FAULT_OPERATIONS, type FaultConfig } from './fault-config.ts';
+import { loseAnswer } from './lose-answer.ts';
 import { seededRandom } from './seeded-random.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /**
  * What was injected since the config was last set. Every request on a configured operation ends up in
- * exactly one of dropped / errors / resets / passed, so those add up to `requests`; `delayed` and
- * `throttled` count requests that were slowed down on top of their fate.
+ * exactly one of dropped / errors / resets / answersLost / passed, so those add up to `requests`;
+ * `delayed` and `throttled` count requests that were slowed down on top of their fate.
  */
 export interface FaultCounters {
   requests: number;
   dropped: number;
   errors: number;
   resets: number;
+  /** Requests that ran to the end and whose answer was then cut off. */
+  answersLost: number;
   passed: number;
   delayed: number;
   throttled: number;
@@ -46,6 +51,7 @@ const zeroCounters = (): FaultCounters => ({
   dropped: 0,
   errors: 0,
   resets: 0,
+  answersLost: 0,
   passed: 0,
   delayed: 0,
   throttled: 0,
@@ -63,6 +69,7 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
   let random = Math.random;
   let bucket: TokenBucket | undefined;
   let dropsLeft = 0;
+  let lossesLeft = 0;
   let applies: (operation: string) => boolean = () => false;
 
   function configure(next: FaultConfig): void {
@@ -71,12 +78,13 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
     random = next.seed === undefined ? Math.random : seededRandom(next.seed);
     bucket = next.bandwidthBytesPerSecond ? new TokenBucket(next.bandwidthBytesPerSecond) : undefined;
     dropsLeft = next.dropNext ?? 0;
+    lossesLeft = next.loseAnswerNext ?? 0;
     const operations = new Set<string>(next.operations ?? DEFAULT_FAULT_OPERATIONS);
     applies = operations.has('*') ? () => true : (operation) => operations.has(operation);
   }
   configure(initial);
 
-  const inject: FaultInjector = async (operation, req) => {
+  const inject: FaultInjector = async (operation, req, res) => {
     if (!applies(operation)) return undefined;
     counters.requests++;
     if (dropsLeft > 0) {
@@ -87,6 +95,7 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
     }
     const errorRoll = random();
     const resetRoll = random();
+    const loseRoll = random();
     if (config.latencyMs) {
       counters.delayed++;
       await sleep(config.latencyMs);
@@ -106,6 +115,10 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
       }
       // Half of a known body (at least one byte); the first chunk of a chunked one.
       interceptBody(req, resetStage(req, length === undefined ? 1 : Math.max(1, Math.floor(length / 2))));
+    } else if (lossesLeft > 0 || loseRoll < (config.loseAnswerRate ?? 0)) {
+      if (lossesLeft > 0) lossesLeft--;
+      counters.answersLost++;
+      loseAnswer(req, res);
     } else {
       counters.passed++;
     }
@@ -119,6 +132,9 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
   return {
     inject,
     configure,
-    state: () => ({ config: { ...config, dropNext: dropsLeft || undefined }, counters: { ...counters } }),
+    state: () => ({
+      config: { ...config, dropNext: dropsLeft || undefined, loseAnswerNext: lossesLeft || undefined },
+      counters: { ...counters },
+    }),
   };
 }

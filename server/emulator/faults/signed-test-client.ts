@@ -7,7 +7,8 @@ import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
 
 export type SignedResult =
   | { status: number; headers: IncomingHttpHeaders; text: string; ms: number }
-  | { error: string; ms: number };
+  /** `received`: bytes that came back on the connection before it broke (0: not one byte of an answer). */
+  | { error: string; ms: number; received: number };
 
 export interface SignedRequest {
   method: string;
@@ -40,6 +41,12 @@ export function signedClient(baseUrl: string, bucket: string) {
     const path = `/${request.key.split('/').map(encodeURIComponent).join('/')}${search.length ? `?${search.join('&')}` : ''}`;
     const started = performance.now();
     const ms = () => performance.now() - started;
+    let received = 0;
+    const failed = (e: NodeJS.ErrnoException): SignedResult => ({
+      error: e.code ?? e.message,
+      ms: ms(),
+      received,
+    });
     return new Promise((resolve) => {
       const req = httpRequest(
         {
@@ -53,7 +60,7 @@ export function signedClient(baseUrl: string, bucket: string) {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message, ms: ms() }));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(failed(e)));
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
@@ -64,7 +71,13 @@ export function signedClient(baseUrl: string, bucket: string) {
           );
         },
       );
-      req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message, ms: ms() }));
+      req.on('error', (e: NodeJS.ErrnoException) => resolve(failed(e)));
+      // Counted on the socket itself, beside the HTTP parser, so a cut mid-answer shows as bytes received.
+      req.on('socket', (socket) =>
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+        }),
+      );
       if (body && request.stallAfter !== undefined) req.write(body.subarray(0, request.stallAfter));
       else req.end(body);
     });

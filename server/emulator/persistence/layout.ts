@@ -10,38 +10,70 @@ const hashName = (text: string) => createHash('sha256').update(text, 'utf8').dig
 /** Upload ids and blob names are 32 uppercase hex digits that the emulator minted. */
 export const GENERATED_ID = /^[0-9A-F]{32}$/;
 
+/** The files and folders of one bucket, found from its directory (recovery walks directories, not names). */
+export interface BucketPaths {
+  dir: string;
+  bucketFile: string;
+  objectsDir: string;
+  uploadsDir: string;
+  partsRoot: string;
+}
+
 export class DataLayout {
   readonly tmpDir: string;
   /** Folders of part records of finished uploads, moved here in one rename to be deleted after the reply. */
   readonly trashDir: string;
   readonly blobsDir: string;
   readonly bucketsDir: string;
+  /** Damaged records (and the data files they may have pointed to), moved aside at start. */
+  readonly quarantineDir: string;
 
   constructor(readonly root: string) {
     this.tmpDir = join(root, 'tmp');
     this.trashDir = join(root, 'trash');
     this.blobsDir = join(root, 'blobs');
     this.bucketsDir = join(root, 'buckets');
+    this.quarantineDir = join(root, 'quarantine');
+  }
+
+  /** The name of a bucket's directory under buckets/. */
+  bucketDirName(bucket: string): string {
+    return hashName(bucket);
   }
 
   bucketDir(bucket: string): string {
-    return join(this.bucketsDir, hashName(bucket));
+    return join(this.bucketsDir, this.bucketDirName(bucket));
+  }
+
+  pathsIn(bucketDir: string): BucketPaths {
+    return {
+      dir: bucketDir,
+      bucketFile: join(bucketDir, 'bucket.json'),
+      objectsDir: join(bucketDir, 'objects'),
+      uploadsDir: join(bucketDir, 'uploads'),
+      partsRoot: join(bucketDir, 'parts'),
+    };
   }
 
   bucketFile(bucket: string): string {
-    return join(this.bucketDir(bucket), 'bucket.json');
+    return this.pathsIn(this.bucketDir(bucket)).bucketFile;
   }
 
   objectsDir(bucket: string): string {
-    return join(this.bucketDir(bucket), 'objects');
+    return this.pathsIn(this.bucketDir(bucket)).objectsDir;
+  }
+
+  /** The file name of an object's record in its bucket's objects/. */
+  objectFileName(key: string): string {
+    return `${hashName(key)}.json`;
   }
 
   objectFile(bucket: string, key: string): string {
-    return join(this.objectsDir(bucket), `${hashName(key)}.json`);
+    return join(this.objectsDir(bucket), this.objectFileName(key));
   }
 
   uploadsDir(bucket: string): string {
-    return join(this.bucketDir(bucket), 'uploads');
+    return this.pathsIn(this.bucketDir(bucket)).uploadsDir;
   }
 
   uploadFile(bucket: string, uploadId: string): string {
@@ -49,7 +81,7 @@ export class DataLayout {
   }
 
   partsRoot(bucket: string): string {
-    return join(this.bucketDir(bucket), 'parts');
+    return this.pathsIn(this.bucketDir(bucket)).partsRoot;
   }
 
   partsDir(bucket: string, uploadId: string): string {

@@ -1,4 +1,4 @@
-// Shapes of what the emulator keeps on disk, one JSON file per record.
+// Shapes of what the emulator keeps on disk, one JSON file per record (checked at start by record-checks.ts).
 
 import type { StorageClass } from '../../../lib/oss/storage-class.ts';
 import type { CorsConfig } from '../cors/cors-config.ts';
@@ -68,3 +68,6 @@ export interface BucketRecord {
   cors?: CorsConfig;
   lifecycle?: LifecycleRule[];
 }
+
+/** Times in records (LastModified, Initiated, CreationDate) are truncated to the second, as OSS's are. */
+export const secondPrecision = (ms: number) => Math.floor(ms / 1000) * 1000;

@@ -79,7 +79,7 @@ describe('persistence', () => {
     for (const file of await walk(emu.dataDir)) {
       expect(relative(emu.dataDir, file).startsWith('..')).toBe(false);
       expect(file).toMatch(
-        /\/(blobs\/[0-9A-F]{32}|buckets\/[0-9a-f]{64}\/(bucket\.json|objects\/[0-9a-f]{64}\.json))$/,
+        /\/(emulator\.lock|blobs\/[0-9A-F]{32}|buckets\/[0-9a-f]{64}\/(bucket\.json|objects\/[0-9a-f]{64}\.json))$/,
       );
     }
   });

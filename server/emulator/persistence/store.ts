@@ -3,18 +3,28 @@
 //
 // Data files ("blobs") are immutable once renamed into blobs/; records only point at them. That is what
 // makes CompleteMultipartUpload O(parts): the object record simply lists the part blobs as its extents,
-// and no byte is copied. The commit point of every write is one atomic rename of one record file.
+// and no byte is copied. The commit point of every write is one atomic rename of one record file, made
+// durable (durable-fs.ts) before the write is acknowledged.
 
-import { constants, copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { constants, copyFile, link, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type OssError, ossError } from '../errors.ts';
-import { listJsonFiles, readJson, writeJson } from './json-file.ts';
+import { mkdirDurably, removeDurably, syncDirectory } from './durable-fs.ts';
+import { writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { DataLayout, GENERATED_ID } from './layout.ts';
+import { DataLayout } from './layout.ts';
 import { newId, type ReceivedBody, receiveBody } from './receive-body.ts';
-import type { BucketRecord, ObjectMetadata, ObjectRecord, PartRecord, UploadRecord } from './records.ts';
+import {
+  type BucketRecord,
+  type ObjectMetadata,
+  type ObjectRecord,
+  type PartRecord,
+  secondPrecision,
+  type UploadRecord,
+} from './records.ts';
+import { type BucketContents, type RecoveredData, recoverDataDir } from './recovery.ts';
 
 export interface UploadState {
   record: UploadRecord;
@@ -42,23 +52,30 @@ export interface ObjectLease {
   release(): void;
 }
 
-const secondPrecision = (ms: number) => Math.floor(ms / 1000) * 1000;
-
 export class Store {
-  private readonly buckets = new Map<string, BucketState>();
+  private readonly buckets: Map<string, BucketState>;
   private readonly locks = new KeyedLock();
   private readonly readers = new Map<string, number>();
   private readonly doomed = new Set<string>();
+  /** Buckets rebuilt with default settings at start, from a damaged bucket.json (recovery.ts). */
+  private readonly rebuilt: Set<string>;
+  /** Contents of bucket directories whose bucket.json is lost, by directory name (recovery.ts). */
+  private readonly parked: Map<string, BucketContents>;
 
   private constructor(
     readonly layout: DataLayout,
     private readonly now: () => number,
-  ) {}
+    recovered: RecoveredData,
+  ) {
+    this.buckets = recovered.buckets;
+    this.rebuilt = recovered.rebuilt;
+    this.parked = recovered.parked;
+  }
 
+  /** Opens the data dir; the caller must hold its lock (data-dir-lock.ts), as recovery cleans up freely. */
   static async open(dataDir: string, now: () => number): Promise<Store> {
-    const store = new Store(new DataLayout(dataDir), now);
-    await store.recover();
-    return store;
+    const layout = new DataLayout(dataDir);
+    return new Store(layout, now, await recoverDataDir(layout, now));
   }
 
   // --- buckets -------------------------------------------------------------------------------------
@@ -93,13 +110,31 @@ export class Store {
         this.layout.uploadsDir(name),
         this.layout.partsRoot(name),
       ]) {
-        await mkdir(dir, { recursive: true });
+        await mkdirDurably(dir);
       }
       await writeJson(this.layout.bucketFile(name), record);
-      const state: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
+      // A bucket of this name whose bucket.json was lost gets its objects and uploads back.
+      const dirName = this.layout.bucketDirName(name);
+      const contents = this.parked.get(dirName) ?? {
+        objects: new Map(),
+        keys: new SortedKeys(),
+        uploads: new Map(),
+      };
+      this.parked.delete(dirName);
+      const state: BucketState = { record, ...contents };
       this.buckets.set(name, state);
       return state;
     });
+  }
+
+  /**
+   * Creates the bucket with `settings` if it is missing, or gives them to it if it was rebuilt with
+   * default settings at start; leaves any other existing bucket as it is.
+   */
+  async ensureBucket(name: string, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
+    const existing = this.buckets.get(name);
+    if (!existing) await this.createBucket(name, settings);
+    else if (this.rebuilt.delete(name)) await this.updateBucket(existing, settings);
   }
 
   async updateBucket(bucket: BucketState, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
@@ -113,7 +148,7 @@ export class Store {
     const bucket = this.buckets.get(name);
     if (!bucket) return false;
     this.buckets.delete(name);
-    await rm(this.layout.bucketDir(name), { recursive: true, force: true });
+    await removeDurably(this.layout.bucketDir(name), { recursive: true });
     const blobs = [...bucket.objects.values()].flatMap((o) => o.extents.map((e) => e.blob));
     for (const upload of bucket.uploads.values())
       blobs.push(...[...upload.parts.values()].map((p) => p.blob));
@@ -136,11 +171,18 @@ export class Store {
     return this.layout.blobFile(blob);
   }
 
-  private async adoptBody(body: ReceivedBody): Promise<string> {
+  /**
+   * Moves the body into blobs/. `durable` settles once that rename is on disk: the record that names
+   * the blob must wait for it before its own rename (a record must never outlive its data in a power
+   * cut), but can be written and fsynced meanwhile.
+   */
+  private async adoptBody(body: ReceivedBody): Promise<{ blob: string; durable: Promise<void> }> {
     const blob = newId();
     await rename(body.tmpPath, this.layout.blobFile(blob));
     adopted.add(body);
-    return blob;
+    const durable = syncDirectory(this.layout.blobsDir);
+    durable.catch(() => {}); // awaited by the record write; this only keeps it from counting as unhandled
+    return { blob, durable };
   }
 
   /** Runs `commit`, then deletes the body's temp file unless `commit` got as far as adopting it. */
@@ -166,7 +208,7 @@ export class Store {
         const bucket = this.requireBucket(bucketName);
         const previous = bucket.objects.get(key);
         if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
-        const blob = await this.adoptBody(body);
+        const { blob, durable } = await this.adoptBody(body);
         const record: ObjectRecord = {
           key,
           type: 'Normal',
@@ -178,7 +220,7 @@ export class Store {
           extents: [{ blob, size: body.size }],
           metadata,
         };
-        await this.commitObject(bucket, record, previous);
+        await this.commitObject(bucket, record, previous, durable);
         return record;
       }),
     );
@@ -217,7 +259,7 @@ export class Store {
       const bucket = this.requireBucket(bucketName);
       const previous = bucket.objects.get(key);
       if (!previous) return;
-      await rm(this.layout.objectFile(bucketName, key), { force: true });
+      await removeDurably(this.layout.objectFile(bucketName, key));
       bucket.objects.delete(key);
       bucket.keys.remove(key);
       await this.freeBlobs(previous.extents.map((e) => e.blob));
@@ -241,9 +283,12 @@ export class Store {
       const previous = bucket.objects.get(key);
       if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
       const extents: ObjectRecord['extents'] = [];
+      let durable: Promise<void> = Promise.resolve();
       try {
         for (const extent of source.extents) {
-          extents.push({ blob: await this.linkBlob(extent.blob), size: extent.size });
+          const linked = await this.linkBlob(extent.blob);
+          extents.push({ blob: linked.blob, size: extent.size });
+          durable = linked.durable;
         }
         const record: ObjectRecord = {
           key,
@@ -256,7 +301,8 @@ export class Store {
           extents,
           metadata,
         };
-        await this.commitObject(bucket, record, previous);
+        // The last link's directory sync is started after every link, so it covers them all.
+        await this.commitObject(bucket, record, previous, durable);
         return record;
       } catch (error) {
         if (bucket.objects.get(key)?.extents !== extents) {
@@ -288,7 +334,7 @@ export class Store {
    * A second name for an immutable data file, so two records can share its bytes and each frees only
    * its own name. A file system without hard links gets a (cloned where possible) copy instead.
    */
-  private async linkBlob(blob: string): Promise<string> {
+  private async linkBlob(blob: string): Promise<{ blob: string; durable: Promise<void> }> {
     const copy = newId();
     const from = this.layout.blobFile(blob);
     const to = this.layout.blobFile(copy);
@@ -298,15 +344,20 @@ export class Store {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
       await copyFile(from, to, constants.COPYFILE_FICLONE);
     }
-    return copy;
+    // The new name is a change of blobs/, on disk before the record that points at it (as adoptBody).
+    const durable = syncDirectory(this.layout.blobsDir);
+    durable.catch(() => {}); // awaited by the record write
+    return { blob: copy, durable };
   }
 
+  /** `dataDurable`: the rename of the object's data into blobs/, to be on disk before the record's. */
   private async commitObject(
     bucket: BucketState,
     record: ObjectRecord,
     previous?: ObjectRecord,
+    dataDurable?: Promise<void>,
   ): Promise<void> {
-    await writeJson(this.layout.objectFile(bucket.record.name, record.key), record);
+    await writeJson(this.layout.objectFile(bucket.record.name, record.key), record, dataDurable);
     bucket.objects.set(record.key, record);
     bucket.keys.add(record.key);
     if (previous) await this.freeBlobs(previous.extents.map((e) => e.blob));
@@ -329,7 +380,7 @@ export class Store {
       metadata,
       forbidOverwrite,
     };
-    await mkdir(this.layout.partsDir(bucketName, record.uploadId), { recursive: true });
+    await mkdirDurably(this.layout.partsDir(bucketName, record.uploadId));
     await writeJson(this.layout.uploadFile(bucketName, record.uploadId), record);
     bucket.uploads.set(record.uploadId, { record, parts: new Map() });
     return record;
@@ -360,7 +411,7 @@ export class Store {
         etag: `"${body.md5Hex}"`,
         size: body.size,
         crc64: body.crc64.toString(10),
-        blob: await this.adoptBody(body),
+        ...(await this.adoptBody(body)),
       })),
     );
   }
@@ -380,7 +431,7 @@ export class Store {
       etag: source.etag,
       size: source.size,
       crc64: source.crc64,
-      blob: await this.linkBlob(source.blob),
+      ...(await this.linkBlob(source.blob)),
     }));
   }
 
@@ -395,15 +446,15 @@ export class Store {
     uploadId: string,
     key: string,
     partNumber: number,
-    adopt: () => Promise<Pick<PartRecord, 'etag' | 'size' | 'crc64' | 'blob'>>,
+    adopt: () => Promise<Pick<PartRecord, 'etag' | 'size' | 'crc64' | 'blob'> & { durable: Promise<void> }>,
   ): Promise<PartRecord> {
     return this.locks.runShared(uploadLockName(bucketName, uploadId), () =>
       // Exclusive per part number, so that two bodies for one number update file and index in the same order.
       this.locks.run(`${uploadLockName(bucketName, uploadId)}#${partNumber}`, async () => {
         const upload = this.requireUpload(bucketName, uploadId, key);
-        const data = await adopt();
+        const { durable, ...data } = await adopt();
         const record: PartRecord = { partNumber, ...data, lastModified: secondPrecision(this.now()) };
-        await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
+        await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record, durable);
         const replaced = upload.parts.get(partNumber);
         upload.parts.set(partNumber, record);
         if (replaced) await this.freeBlobs([replaced.blob]);
@@ -469,7 +520,7 @@ export class Store {
     const name = bucket.record.name;
     const { uploadId } = upload.record;
     bucket.uploads.delete(uploadId);
-    await rm(this.layout.uploadFile(name, uploadId), { force: true });
+    await removeDurably(this.layout.uploadFile(name, uploadId));
     const trash = join(this.layout.trashDir, newId());
     const moved = await rename(this.layout.partsDir(name, uploadId), trash).then(
       () => true,
@@ -490,84 +541,6 @@ export class Store {
       else await rm(this.layout.blobFile(blob), { force: true });
     }
   }
-
-  // --- startup -------------------------------------------------------------------------------------
-
-  /**
-   * Rebuilds the index and finishes or undoes whatever a crash interrupted:
-   * - temp files (bodies cut off mid-stream, unfinished record writes) and the trash are deleted;
-   * - an upload whose object record already names it committed its Complete: roll forward by removing it;
-   * - parts directories without an upload record are leftovers of a finished Complete/Abort;
-   * - blobs that no record points at (renamed just before a crash, or freed just before one) are deleted.
-   */
-  private async recover(): Promise<void> {
-    const { layout } = this;
-    for (const dir of [layout.tmpDir, layout.trashDir]) await rm(dir, { recursive: true, force: true });
-    for (const dir of [layout.tmpDir, layout.trashDir, layout.blobsDir, layout.bucketsDir])
-      await mkdir(dir, { recursive: true });
-    const referenced = new Set<string>();
-
-    for (const dirName of await readdir(layout.bucketsDir)) {
-      const dir = join(layout.bucketsDir, dirName);
-      let record: BucketRecord;
-      try {
-        record = await readJson<BucketRecord>(join(dir, 'bucket.json'));
-      } catch {
-        await rm(dir, { recursive: true, force: true }); // a bucket whose creation never committed
-        continue;
-      }
-      const bucket: BucketState = { record, objects: new Map(), keys: new SortedKeys(), uploads: new Map() };
-      this.buckets.set(record.name, bucket);
-      await cleanLeftovers(dir);
-
-      const objectsDir = layout.objectsDir(record.name);
-      for (const file of (await cleanLeftovers(objectsDir)).json) {
-        const object = await readJson<ObjectRecord>(join(objectsDir, file));
-        bucket.objects.set(object.key, object);
-        bucket.keys.add(object.key);
-        for (const e of object.extents) referenced.add(e.blob);
-      }
-
-      const uploadsDir = layout.uploadsDir(record.name);
-      for (const file of (await cleanLeftovers(uploadsDir)).json) {
-        const upload = await readJson<UploadRecord>(join(uploadsDir, file));
-        if (bucket.objects.get(upload.key)?.uploadId === upload.uploadId) {
-          await rm(join(uploadsDir, file), { force: true });
-          continue;
-        }
-        const state: UploadState = { record: upload, parts: new Map() };
-        const partsDir = layout.partsDir(record.name, upload.uploadId);
-        for (const partFile of (await cleanLeftovers(partsDir)).json) {
-          const part = await readJson<PartRecord>(join(partsDir, partFile));
-          state.parts.set(part.partNumber, part);
-          referenced.add(part.blob);
-        }
-        bucket.uploads.set(upload.uploadId, state);
-      }
-
-      const partsRoot = layout.partsRoot(record.name);
-      await mkdir(partsRoot, { recursive: true });
-      for (const uploadId of await readdir(partsRoot)) {
-        if (!bucket.uploads.has(uploadId))
-          await rm(join(partsRoot, uploadId), { recursive: true, force: true });
-      }
-    }
-
-    for (const blob of await readdir(layout.blobsDir)) {
-      if (!GENERATED_ID.test(blob) || !referenced.has(blob))
-        await rm(join(layout.blobsDir, blob), { force: true });
-    }
-  }
-}
-
-/** Deletes the temp files of record writes (json-file.ts) left in `dir` by a crash; returns the record files. */
-async function cleanLeftovers(dir: string): Promise<{ json: string[] }> {
-  await mkdir(dir, { recursive: true });
-  const { json, other } = await listJsonFiles(dir);
-  for (const name of other) {
-    if (name.includes('.json.')) await rm(join(dir, name), { force: true });
-  }
-  return { json: json.filter((n) => n !== 'bucket.json') };
 }
 
 /** Bodies renamed into blobs/, whose temp file is therefore gone. */
