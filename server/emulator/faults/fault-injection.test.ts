@@ -5,8 +5,9 @@ import { readdir } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isLoopbackAddress } from '../../net/addresses.ts';
 import { openExchange } from '../http/exchange.ts';
-import { isLoopbackAddress, loopbackOnly } from '../routing/internal-routes.ts';
+import { localToolsOnly } from '../security/local-tools-only.ts';
 import {
   BUCKET,
   md5HexOf,
@@ -230,7 +231,7 @@ describe('the admin endpoint', () => {
 
   it('answers 403 to a peer that is not on this machine', async () => {
     let handled = false;
-    const route = loopbackOnly({
+    const route = localToolsOnly({
       method: 'GET',
       path: /^admin\/x$/,
       handle: async () => {

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { unquoteEtag } from '../../../lib/oss/etag.ts';
 import { ossError } from '../errors.ts';
 import { sendEmpty, startStream } from '../http/exchange.ts';
+import { headerValueOf } from '../http/header-value.ts';
 import { readExtents } from '../persistence/read-extents.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
 import { forbidOverwriteHeader, metadataFromHeaders, objectHeaders } from './object-metadata.ts';
@@ -90,7 +91,7 @@ export async function getObject(ctx: OperationContext): Promise<void> {
     }
     for (const [param, header] of RESPONSE_OVERRIDES) {
       const value = ctx.query.get(param);
-      if (value !== undefined) headers[header] = value;
+      if (value !== undefined) headers[header] = headerValueOf(param, value);
     }
     const range = record.size > 0 ? parseRange(ctx.req.headers.range, record.size) : undefined;
     const [start, end] = range ?? [0, record.size - 1];
