@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { normaliseHostName } from '../net/addresses.ts';
 import { networkList } from '../net/network-list.ts';
-import { checkCorsOrigin } from './cors/cors-origin.ts';
+import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
 import { startEmulator } from './server.ts';
 
@@ -108,7 +108,7 @@ try {
   fail(`Invalid --fault-* flags: ${error.message}`);
 }
 const callbackTimeoutMs = numberFlag('callback-timeout-ms');
-const corsOrigins = listFlag('cors-origin', checkCorsOrigin, EMULATOR_DEFAULTS.corsOrigins);
+const corsOrigins = listFlag('cors-origin', checkOriginPattern, EMULATOR_DEFAULTS.corsOrigins);
 const allowedHosts = listFlag('allowed-host', normaliseHostName);
 const callbackAllowedNetworks = listFlag('callback-allow', (entry) => networkList([entry]));
 

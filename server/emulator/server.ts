@@ -4,10 +4,10 @@ import { createServer, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { hostAllowList } from '../net/host-allow-list.ts';
+import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { type Authenticator, createAuthenticator } from './auth/authenticate.ts';
 import { createStsHandler } from './auth/sts-handler.ts';
 import { createUploadCallbacks } from './callback/upload-callback.ts';
-import { checkCorsOrigin } from './cors/cors-origin.ts';
 import { applyEmulatorCors } from './cors/emulator-cors.ts';
 import { type OssError, ossError } from './errors.ts';
 import { faultAdminRoutes } from './faults/admin-routes.ts';
@@ -184,7 +184,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     minDurationSeconds: options.stsMinDurationSeconds,
   });
   let url = '';
-  let corsOrigins = (options.corsOrigins ?? [...EMULATOR_DEFAULTS.corsOrigins]).map(checkCorsOrigin);
+  let corsOrigins = (options.corsOrigins ?? [...EMULATOR_DEFAULTS.corsOrigins]).map(checkOriginPattern);
   const hosts = hostAllowList([host, ...(options.allowedHosts ?? [])]);
   const faults = createFaultInjection(options.faults);
   const callbacks = createUploadCallbacks({
@@ -286,7 +286,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults,
     setCorsOrigins: (origins) =>
       serialized(async () => {
-        corsOrigins = origins.map(checkCorsOrigin);
+        corsOrigins = origins.map(checkOriginPattern);
         for (const name of options.createBuckets ?? []) {
           await applyEmulatorCors(instance.fence.store, name, corsOrigins);
         }
