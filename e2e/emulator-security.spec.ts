@@ -36,7 +36,8 @@ test('a page of another origin can neither read, delete, upload nor administer; 
   test.setTimeout(90_000);
   const emulator = `http://127.0.0.1:${stack.emulator.port}`;
   const put = await presignedPath({ method: 'PUT', bucket: BUCKET, key: SECRET_KEY });
-  expect((await fetch(`${emulator}${put}`, { method: 'PUT', body: Buffer.from('private') })).status).toBe(200);
+  const stored = await fetch(`${emulator}${put}`, { method: 'PUT', body: Buffer.from('private') });
+  expect(stored.status).toBe(200);
 
   await page.goto(attackerUrl());
 
