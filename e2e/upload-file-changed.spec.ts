@@ -112,4 +112,31 @@ test.describe('the source file is replaced on disk', () => {
     await expect(item.getByRole('status')).toHaveText('done', { timeout: 30_000 });
     expect(await objectSha256(key, stack.target)).toBe(file.sha256);
   });
+
+  test('mid-upload, rewritten in place with the same size and date (in-memory profile): never an object of both versions', async ({
+    page,
+    stack,
+  }) => {
+    await openApp(page);
+    const file = makeFile(16 * MiB);
+    const mtime = new Date(Math.floor(Date.now() / 1000) * 1000);
+    utimesSync(file.path, mtime, mtime);
+    const key = `${await keyPrefix(page)}e2e-rewritten-in-place/${file.name}`;
+    await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+    await stack.log.partsAcknowledged(2);
+    // New bytes, same size, and the date put back: nothing the browser itself can notice.
+    replaceContents(file);
+    utimesSync(file.path, mtime, mtime);
+
+    const item = uploadItem(page, file.name);
+    await expect(item.getByRole('status')).toHaveText('needs the file again', { timeout: 30_000 });
+    await expect(item).toContainText('changed after it was chosen');
+    expect(await objectSha256(key, stack.target)).toBeUndefined();
+
+    // Selected again, it uploads as it is now.
+    const current = sha256OfFile(file.path);
+    await item.getByLabel(`Select ${file.name} again`).setInputFiles(file.path);
+    await expect(item.getByRole('status')).toHaveText('done', { timeout: 30_000 });
+    expect(await objectSha256(key, stack.target)).toBe(current);
+  });
 });

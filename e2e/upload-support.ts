@@ -142,10 +142,15 @@ export async function enqueueWithOptions(
   return reply.uploadIds ?? [];
 }
 
-/** Current views as the worker reports them (also resumes unfinished uploads: it is the page's hello). */
+/**
+ * Current views as the worker reports them: unfinished uploads, then the newest page of finished ones
+ * (also resumes unfinished uploads: it is the page's hello).
+ */
 export async function uploadViews(page: Page): Promise<UploadView[]> {
-  const reply = await askWorker<{ uploads?: UploadView[] }>(page, { type: 'upload/hello' });
-  return reply.uploads ?? [];
+  const reply = await askWorker<{ uploads?: UploadView[]; history?: UploadView[] }>(page, {
+    type: 'upload/hello',
+  });
+  return [...(reply.uploads ?? []), ...(reply.history ?? [])];
 }
 
 /** The list item the upload-queue component renders for an upload. */

@@ -2,6 +2,7 @@
 // Sync, the page messages and the broadcast channel. sw.ts calls installUploadEngine() once.
 
 import { createCredentialsProvider } from '../lib/credentials/credentials-provider.ts';
+import { createObjectStatusClient } from '../lib/credentials/object-status.ts';
 import {
   isUploadRequest,
   UPLOAD_CHANNEL,
@@ -36,6 +37,7 @@ export function installUploadEngine(): void {
       new UploadEngine({
         store: s,
         credentials: createCredentialsProvider(),
+        objectStatus: createObjectStatusClient(),
         locks: self.navigator.locks ? webLocks(self.navigator.locks) : memoryLocks(),
         storage: self.navigator.storage,
         online: () => self.navigator.onLine,
@@ -64,9 +66,13 @@ export function installUploadEngine(): void {
         return { ok: true };
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
-        if ((await store?.listActive())?.length) driver.requestRun();
-        return { ok: true, uploads: await engine.views() };
+        const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
+        if (active?.length || cleanups?.length) driver.requestRun();
+        const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
+        return { ok: true, uploads, ...history };
       }
+      case 'upload/history':
+        return { ok: true, ...(await engine.history(request.before)) };
     }
   }
 

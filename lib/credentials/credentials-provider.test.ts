@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialsError, createCredentialsProvider } from './credentials-provider.ts';
+import { createCredentialsProvider } from './credentials-provider.ts';
 import type { TemporaryCredentials } from './temporary-credentials.ts';
+import { CredentialsError } from './token-service-call.ts';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 

@@ -4,14 +4,13 @@
 import {
   CREDENTIALS_PATH,
   isTemporaryCredentials,
-  isTokenServiceError,
   type TemporaryCredentials,
 } from './temporary-credentials.ts';
+import { CredentialsError, callTokenService, type TokenServiceCallOptions } from './token-service-call.ts';
 
-export interface CredentialsProviderOptions {
+export interface CredentialsProviderOptions extends TokenServiceCallOptions {
   /** Token service URL; default `/api/credentials`, resolved against the page or worker location. */
   url?: string;
-  fetch?: typeof fetch;
   /** Clock, ms since the epoch (tests pass a fake one). */
   now?: () => number;
   /**
@@ -19,8 +18,6 @@ export interface CredentialsProviderOptions {
    * about to lapse. Capped at a quarter of the token's lifetime, so short tokens are still reused.
    */
   refreshAheadMs?: number;
-  /** Extra request headers, e.g. `Authorization` when the token service uses TOKEN_ACCESS=bearer. */
-  headers?: Record<string, string>;
 }
 
 export interface CredentialsProvider {
@@ -33,24 +30,10 @@ export interface CredentialsProvider {
   invalidate(failed?: TemporaryCredentials): void;
 }
 
-/** The token service refused or could not be reached; `status` is 0 when there was no HTTP answer. */
-export class CredentialsError extends Error {
-  override name = 'CredentialsError';
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 export const DEFAULT_REFRESH_AHEAD_MS = 60_000;
 
 export function createCredentialsProvider(options: CredentialsProviderOptions = {}): CredentialsProvider {
   const url = options.url ?? CREDENTIALS_PATH;
-  // Bound so a fetch taken from globalThis keeps its receiver (browsers throw "Illegal invocation").
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const now = options.now ?? Date.now;
   const refreshAheadMs = options.refreshAheadMs ?? DEFAULT_REFRESH_AHEAD_MS;
 
@@ -59,36 +42,11 @@ export function createCredentialsProvider(options: CredentialsProviderOptions = 
 
   async function request(): Promise<TemporaryCredentials> {
     const requestedAt = now();
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: { Accept: 'application/json', ...options.headers },
-        credentials: 'same-origin',
-        cache: 'no-store',
-      });
-    } catch (error) {
-      throw new CredentialsError(
-        `Could not reach the token service at ${url}: ${(error as Error).message}`,
-        0,
-        'NetworkError',
-      );
-    }
-    const body: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      const detail = isTokenServiceError(body)
-        ? { code: body.error, message: body.message }
-        : { code: 'HttpError', message: response.statusText || 'no explanation given' };
-      throw new CredentialsError(
-        `The token service refused credentials (HTTP ${response.status}, ${detail.code}): ${detail.message}`,
-        response.status,
-        detail.code,
-      );
-    }
+    const { status, body } = await callTokenService(url, options, 'refused credentials');
     if (!isTemporaryCredentials(body)) {
       throw new CredentialsError(
-        `The token service at ${url} answered HTTP ${response.status} without credentials`,
-        response.status,
+        `The token service at ${url} answered HTTP ${status} without credentials`,
+        status,
         'InvalidResponse',
       );
     }

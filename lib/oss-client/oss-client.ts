@@ -29,8 +29,8 @@ export interface OssClientOptions {
 
 export interface UploadedPart {
   etag: string;
-  /** x-oss-hash-crc64ecma as sent (decimal), or undefined when CORS hides it. */
-  crc64?: string;
+  /** x-oss-hash-crc64ecma as sent (decimal). */
+  crc64: string;
   requestId: string;
 }
 
@@ -49,7 +49,7 @@ export interface ListedUpload {
 
 export interface StoredObject {
   etag: string;
-  crc64?: string;
+  crc64: string;
   requestId: string;
   /** Set when the request carried a callback: the app server's body, or OSS's reason on 203. */
   callback?: { ok: boolean; body: string };
@@ -138,26 +138,39 @@ export function createOssClient(options: OssClientOptions) {
     return response.headers.get('x-oss-request-id') ?? '';
   }
 
-  /** The ETag header or a loud error: without it Complete is impossible (the bucket's CORS hides it). */
-  function requireEtag(response: Response, operation: string): string {
-    const etag = response.headers.get('etag');
-    if (etag) return etag;
+  /**
+   * A header the upload cannot do without, or a loud error. OSS always sends ETag (Complete needs it)
+   * and x-oss-hash-crc64ecma (every byte is verified against it); when the browser cannot read them,
+   * the bucket's CORS rule does not expose them, and going on would mean finishing unverified.
+   */
+  function requireHeader(
+    response: Response,
+    name: 'ETag' | 'x-oss-hash-crc64ecma',
+    operation: string,
+  ): string {
+    const value = response.headers.get(name);
+    if (value) return value;
     throw new OssRequestError(
       response.status,
-      'ETagNotExposed',
-      `${operation} succeeded but the browser cannot read the ETag header. Add ETag and ` +
-        'x-oss-hash-crc64ecma to ExposeHeader in the bucket CORS rule, then retry.',
+      'HeaderNotExposed',
+      `${operation} succeeded but the browser cannot read its ${name} header, so Skylift cannot ` +
+        `${name === 'ETag' ? 'complete the upload' : 'verify the bytes OSS stored'}. Add ETag and ` +
+        'x-oss-hash-crc64ecma to ExposeHeader in the bucket CORS rule (docs/real-oss.md), then retry.',
       requestId(response),
       '',
     );
   }
 
-  async function storedObject(response: Response, operation: string, withCallback: boolean) {
-    const result: StoredObject = {
-      etag: requireEtag(response, operation),
-      crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
-      requestId: requestId(response),
+  /** ETag and CRC64 of what OSS stored, both required. */
+  function checksums(response: Response, operation: string) {
+    return {
+      etag: requireHeader(response, 'ETag', operation),
+      crc64: requireHeader(response, 'x-oss-hash-crc64ecma', operation),
     };
+  }
+
+  async function storedObject(response: Response, operation: string, withCallback: boolean) {
+    const result: StoredObject = { ...checksums(response, operation), requestId: requestId(response) };
     if (response.status === 203) {
       // CallbackFailed: the object IS stored; only the app server's notification failed.
       const error = await errorFromResponse(response, operation);
@@ -166,6 +179,38 @@ export function createOssClient(options: OssClientOptions) {
       result.callback = { ok: true, body: await response.text() };
     }
     return result;
+  }
+
+  /** One page of ListParts after part `marker`; `next` is the marker of the following page, if any. */
+  async function partsPage(
+    key: string,
+    uploadId: string,
+    marker: number,
+    max: number,
+  ): Promise<{ parts: ListedPart[]; next?: number }> {
+    const { response } = await send({
+      operation: 'ListParts',
+      method: 'GET',
+      key,
+      query: [
+        ['max-parts', String(max)],
+        ['part-number-marker', String(marker)],
+        ['uploadId', uploadId],
+      ],
+      ok: [200],
+    });
+    const doc = parseXml(await response.text(), { arrays: ['Part'] }).ListPartsResult as XmlElement;
+    const parts = ((doc.Part ?? []) as XmlElement[]).map((node): ListedPart => {
+      const crc = text(node.HashCrc64ecma);
+      return {
+        partNumber: Number(text(node.PartNumber)),
+        etag: text(node.ETag),
+        size: Number(text(node.Size)),
+        crc64: crc === '' ? undefined : crc,
+      };
+    });
+    const next = text(doc.NextPartNumberMarker);
+    return { parts, next: text(doc.IsTruncated) === 'true' && next !== '' ? Number(next) : undefined };
   }
 
   return {
@@ -204,11 +249,7 @@ export function createOssClient(options: OssClientOptions) {
         signal,
         ok: [200],
       });
-      return {
-        etag: requireEtag(response, operation),
-        crc64: response.headers.get('x-oss-hash-crc64ecma') ?? undefined,
-        requestId: requestId(response),
-      };
+      return { ...checksums(response, operation), requestId: requestId(response) };
     },
 
     /** Parts must be in ascending order (OSS answers InvalidPartOrder otherwise). */
@@ -247,34 +288,19 @@ export function createOssClient(options: OssClientOptions) {
     /** Every part, following IsTruncated across pages. */
     async listParts(key: string, uploadId: string): Promise<ListedPart[]> {
       const parts: ListedPart[] = [];
-      let marker = '0';
+      let marker = 0;
       for (;;) {
-        const { response } = await send({
-          operation: 'ListParts',
-          method: 'GET',
-          key,
-          query: [
-            ['max-parts', String(LIST_PAGE)],
-            ['part-number-marker', marker],
-            ['uploadId', uploadId],
-          ],
-          ok: [200],
-        });
-        const doc = parseXml(await response.text(), { arrays: ['Part'] }).ListPartsResult as XmlElement;
-        for (const node of (doc.Part ?? []) as XmlElement[]) {
-          const crc = text(node.HashCrc64ecma);
-          parts.push({
-            partNumber: Number(text(node.PartNumber)),
-            etag: text(node.ETag),
-            size: Number(text(node.Size)),
-            crc64: crc === '' ? undefined : crc,
-          });
-        }
-        if (text(doc.IsTruncated) !== 'true') return parts;
-        const next = text(doc.NextPartNumberMarker);
-        if (next === '' || next === marker) return parts;
-        marker = next;
+        const page = await partsPage(key, uploadId, marker, LIST_PAGE);
+        parts.push(...page.parts);
+        if (page.next === undefined || page.next === marker) return parts;
+        marker = page.next;
       }
+    },
+
+    /** One part as OSS lists it, or undefined when OSS does not have it: one small request. */
+    async findPart(key: string, uploadId: string, partNumber: number): Promise<ListedPart | undefined> {
+      const { parts } = await partsPage(key, uploadId, partNumber - 1, 1);
+      return parts.find((p) => p.partNumber === partNumber);
     },
 
     /** Every multipart upload under a prefix, following IsTruncated across pages. */

@@ -76,6 +76,15 @@ export interface UploadView {
   finishedAt?: number;
 }
 
+/** How many finished uploads a page is sent at once: on hello, and per "show older". */
+export const HISTORY_PAGE_SIZE = 100;
+
+/** Where a page of history ends: the last (oldest) upload it holds. */
+export interface HistoryCursor {
+  finishedAt: number;
+  id: string;
+}
+
 export interface EnqueueItem {
   file: File;
   options: UploadOptions;
@@ -86,21 +95,37 @@ export type UploadRequest =
   | { type: 'upload/enqueue'; items: EnqueueItem[] }
   | { type: 'upload/command'; uploadId: string; command: UploadCommand }
   | { type: 'upload/reselect'; uploadId: string; file: File }
-  /** A page opened: answer with a snapshot, and resume unfinished uploads. */
+  /** A page opened: answer with the unfinished uploads and the newest history, and resume unfinished uploads. */
   | { type: 'upload/hello' }
+  /** The page of history just older than `before`. */
+  | { type: 'upload/history'; before: HistoryCursor }
   /** Engine settings; tests shorten the sync-event budget with it. */
   | { type: 'upload/configure'; syncBudgetMs?: number }
   /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
   | { type: 'upload/drain' };
 
 export type UploadReply =
-  | { ok: true; uploadIds?: string[]; uploads?: UploadView[] }
+  | {
+      ok: true;
+      uploadIds?: string[];
+      /** Unfinished uploads (hello). */
+      uploads?: UploadView[];
+      /** Finished uploads, newest first, at most HISTORY_PAGE_SIZE (hello, upload/history). */
+      history?: UploadView[];
+      /** Older finished uploads exist beyond `history`. */
+      historyMore?: boolean;
+    }
   | { ok: false; error: string };
 
-/** Worker → every page, over UPLOAD_CHANNEL. */
+/**
+ * Worker → every page, over UPLOAD_CHANNEL, up to ten times a second. It carries the unfinished
+ * uploads and only the uploads that finished since the last snapshot (possibly repeated), never the
+ * whole history: a page gets that in pages (hello, upload/history).
+ */
 export interface UploadSnapshotMessage {
   type: 'upload/snapshot';
   uploads: UploadView[];
+  finished: UploadView[];
 }
 
 export function isUploadRequest(data: unknown): data is UploadRequest {

@@ -1,6 +1,8 @@
 // What the page asks for when it queues a file. The fields mirror ali-oss `multipartUpload`
 // options, so anyone who knows that API knows these.
 
+import { objectNameProblem } from '../oss/object-name.ts';
+
 /** Object headers the engine passes on; everything else is refused at enqueue (a typo must not vanish). */
 export const UPLOAD_HEADER_NAMES = [
   'Cache-Control',
@@ -40,12 +42,9 @@ export interface UploadOptions {
 /** Problems with options a person can fix, in words; empty when they are fine. */
 export function validateUploadOptions(options: UploadOptions): string[] {
   const problems: string[] = [];
-  if (typeof options.key !== 'string' || options.key === '') problems.push('The object key is empty.');
-  else if (options.key.startsWith('/') || options.key.startsWith('\\')) {
-    problems.push(`The object key "${options.key}" must not start with / or \\.`);
-  } else if (new TextEncoder().encode(options.key).length > 1023) {
-    problems.push('The object key is longer than 1023 bytes.');
-  }
+  const keyProblem =
+    typeof options.key === 'string' ? objectNameProblem(options.key) : 'The object key is empty.';
+  if (keyProblem) problems.push(keyProblem);
   for (const name of Object.keys(options.headers ?? {})) {
     if (!(UPLOAD_HEADER_NAMES as readonly string[]).includes(name)) {
       problems.push(

@@ -305,4 +305,78 @@ export const ossError = {
     ]),
   requestHeaderTooLarge: () =>
     new OssError(400, 'RequestHeaderTooLarge', 'Your request header fields too large.'),
+  /** A sub-resource or header selecting an OSS operation the emulator does not implement. */
+  notImplemented: (method: string, subresource: string) =>
+    new OssError(
+      501,
+      'NotImplemented',
+      'A header or query parameter you provided implies functionality that is not implemented.',
+      [
+        ['Method', method],
+        ['Subresource', subresource],
+      ],
+    ),
+  missingArgument: (argumentName: string, message: string, ec?: string) =>
+    new OssError(400, 'MissingArgument', message, [['ArgumentName', argumentName]], ec),
+  // PostObject (OSS API reference: PostObject, and its common-errors FAQ).
+  malformedPostRequest: (detail: string) =>
+    new OssError(
+      400,
+      'MalformedPOSTRequest',
+      'The body of your POST request is not well-formed multipart/form-data.',
+      [['Detail', detail]],
+    ),
+  invalidPolicyDocument: (message: string, ec?: string) =>
+    new OssError(400, 'InvalidPolicyDocument', `Invalid Policy: ${message}`, [], ec),
+  policyExpired: () =>
+    new OssError(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.', [], '0006-00000213'),
+  policyConditionFailed: (condition: string) =>
+    new OssError(
+      403,
+      'AccessDenied',
+      `Invalid according to Policy: Policy Condition failed: ${condition}`,
+      [],
+      '0006-00000227',
+    ),
+  postSignatureDoesNotMatch: (accessKeyId: string, provided: string) =>
+    new OssError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      [
+        ['OSSAccessKeyId', accessKeyId],
+        ['SignatureProvided', provided],
+      ],
+      '0002-00000705',
+    ),
+  fieldItemTooLong: (field: string) =>
+    new OssError(
+      400,
+      'FieldItemTooLong',
+      'Your POST request fields preceding the upload file were too large.',
+      [['FieldName', field]],
+    ),
+  incorrectNumberOfFiles: (detail: string) =>
+    new OssError(
+      400,
+      'IncorrectNumberOfFilesInPOSTRequest',
+      'POST requires exactly one file upload per request.',
+      [['Detail', detail]],
+    ),
+  entityTooSmallForPolicy: () =>
+    new OssError(
+      400,
+      'EntityTooSmall',
+      'Your proposed upload is smaller than the minimum allowed size.',
+      [],
+      '0006-00000004',
+    ),
+  entityTooLargeForPolicy: () =>
+    new OssError(
+      400,
+      'EntityTooLarge',
+      'Your proposed upload exceeds the maximum allowed size.',
+      [],
+      '0006-00000003',
+    ),
 };

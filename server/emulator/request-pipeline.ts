@@ -4,18 +4,20 @@
 //   persistence.
 // Every failure on the way is an OssError rendered by http/exchange.ts.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator } from './auth/authenticate.ts';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticator, Principal } from './auth/authenticate.ts';
 import { preflightCors } from './cors/cors-headers.ts';
-import { ossError } from './errors.ts';
+import { OssError, ossError } from './errors.ts';
+import { checkObjectName } from './handlers/object-name.ts';
 import type { ObjectStoredHook } from './handlers/operation-context.ts';
-import { OPERATION_HANDLERS } from './handlers/operation-handlers.ts';
-import { resolveAddress } from './http/addressing.ts';
+import { type BucketOperationName, OPERATION_HANDLERS } from './handlers/operation-handlers.ts';
+import { listBuckets } from './handlers/service-handlers.ts';
+import { type Address, addressCandidates } from './http/addressing.ts';
 import { openExchange, sendBody, sendError } from './http/exchange.ts';
 import { parseQuery, type Query } from './http/query.ts';
 import type { Store } from './persistence/store.ts';
 import { dispatchInternal, INTERNAL_PREFIX, type InternalRoute } from './routing/internal-routes.ts';
-import { type OperationName, selectOperation } from './routing/operations.ts';
+import { type OperationName, type OperationScope, selectOperation } from './routing/operations.ts';
 import { refuseForeignHost } from './security/foreign-host.ts';
 import { refuseRootKeyFromForeignPages } from './security/root-key-from-pages.ts';
 
@@ -54,14 +56,9 @@ export type RequestValidator = (
   operation: OperationName,
   req: IncomingMessage,
   query: Query,
+  /** Where the request's options are; defaults to req.headers (PostObject passes its form fields). */
+  fields?: IncomingHttpHeaders,
 ) => Promise<void>;
-
-/** OSS object names: 1..1023 UTF-8 bytes, not starting with / or \ (§1.7). */
-function checkObjectName(key: string): void {
-  if (Buffer.byteLength(key, 'utf8') > 1023 || key.startsWith('/') || key.startsWith('\\')) {
-    throw ossError.invalidObjectName();
-  }
-}
 
 function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   // Absolute-form request targets (proxies) carry scheme and host; only the path matters here.
@@ -70,6 +67,39 @@ function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   return q < 0
     ? { rawPath: target, rawQuery: '' }
     : { rawPath: target.slice(0, q), rawQuery: target.slice(q + 1) };
+}
+
+const scopeOf = (address: Address): OperationScope =>
+  address.bucket === undefined ? 'service' : address.key === '' ? 'bucket' : 'object';
+
+/**
+ * Authenticates the request as addressed by the first reading of its URL whose signature matches
+ * (see addressCandidates); when none does, the first reading's error stands.
+ */
+async function authenticateAny(
+  authenticator: Authenticator,
+  method: string,
+  addresses: Address[],
+  rawQuery: string,
+  req: IncomingMessage,
+): Promise<{ principal: Principal; address: Address }> {
+  let firstError: unknown;
+  for (const address of addresses) {
+    try {
+      const principal = await authenticator.authenticate({
+        method,
+        bucket: address.bucket,
+        key: address.key,
+        rawQuery,
+        headers: req.headers,
+      });
+      return { principal, address };
+    } catch (error) {
+      if (!(error instanceof OssError) || error.code !== 'SignatureDoesNotMatch') throw error;
+      firstError ??= error;
+    }
+  }
+  throw firstError;
 }
 
 export function createRequestListener(
@@ -99,33 +129,45 @@ export function createRequestListener(
       }
 
       const query = parseQuery(rawQuery);
-      const address = resolveAddress(req.headers.host, rawPath, {
+      const addresses = addressCandidates(req.headers.host, rawPath, {
         baseHosts: deps.baseHosts,
         defaultBucket: deps.defaultBucket,
         bucketExists: (name) => store.bucket(name) !== undefined,
       });
-      const bucket = address.bucket === undefined ? undefined : store.bucket(address.bucket);
-      if (preflightCors(exchange, bucket?.record.cors) === 'answered') return;
+      let address = addresses[0]!;
+      const corsBucket = address.bucket === undefined ? undefined : store.bucket(address.bucket);
+      if (preflightCors(exchange, corsBucket?.record.cors) === 'answered') return;
 
-      if (address.bucket === undefined) throw ossError.methodNotAllowed(method, 'Service');
-      const operation = selectOperation(method, address.key !== '', query);
-      if (!operation) throw ossError.methodNotAllowed(method, address.key === '' ? 'Bucket' : 'Object');
+      let operation = selectOperation(method, scopeOf(address), query, req.headers);
       if ((await deps.faultInjector?.(operation.name, req, res)) === 'handled') return;
 
-      const principal = await deps.authenticator.authenticate({
-        method,
-        bucket: address.bucket,
-        key: address.key,
-        rawQuery,
-        headers: req.headers,
-      });
-      refuseRootKeyFromForeignPages(principal, req, bucket?.record.cors);
+      let principal: Principal | undefined;
+      if (operation.authorization !== 'form') {
+        ({ principal, address } = await authenticateAny(
+          deps.authenticator,
+          method,
+          addresses,
+          rawQuery,
+          req,
+        ));
+        operation = selectOperation(method, scopeOf(address), query, req.headers);
+        const cors = address.bucket === undefined ? undefined : store.bucket(address.bucket)?.record.cors;
+        refuseRootKeyFromForeignPages(principal, req, cors);
+      }
+      if (address.bucket === undefined) {
+        deps.authenticator.authorize(principal!, operation.action, '', '');
+        await listBuckets({ ...exchange, store, query });
+        return;
+      }
+      const bucket = store.bucket(address.bucket);
       if (!bucket) throw ossError.noSuchBucket(address.bucket);
-      deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
+      if (principal && operation.authorization !== 'each-key') {
+        deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
+      }
       if (operation.scope === 'object') checkObjectName(address.key);
-      await deps.validateRequest?.(operation.name, req, query);
+      if (principal) await deps.validateRequest?.(operation.name, req, query);
 
-      await OPERATION_HANDLERS[operation.name]({
+      await OPERATION_HANDLERS[operation.name as BucketOperationName]({
         ...exchange,
         operation,
         address,
@@ -134,8 +176,11 @@ export function createRequestListener(
         key: address.key,
         query,
         store,
-        principal,
+        // Form-authenticated operations (PostObject) establish their principal themselves.
+        principal: principal ?? { accessKeyId: '', kind: 'root' },
+        authenticator: deps.authenticator,
         onObjectStored: deps.onObjectStored,
+        validateRequest: deps.validateRequest,
       });
     })().catch((error: unknown) => sendError(exchange, error));
   };

@@ -50,7 +50,11 @@ describe('addressing', () => {
     emu = await startTestEmulator({ defaultBucket: undefined });
     expect(xmlText((await emu.request('GET', '/nope/k')).text, 'Code')).toBe('NoSuchBucket');
     expect((await emu.request('PUT', `/${BUCKET}/k`, { body: 'x' })).status).toBe(200);
-    expect((await emu.request('GET', '/')).status).toBe(405);
+    // The bare endpoint is the service: GET lists buckets (ListBuckets), anything else is not allowed.
+    const service = await emu.request('GET', '/');
+    expect(service.status).toBe(200);
+    expect(xmlText(service.text, 'Name')).toBe(BUCKET);
+    expect((await emu.request('PUT', '/')).status).toBe(405);
   });
 });
 
@@ -76,8 +80,12 @@ describe('request pipeline', () => {
       ['PUT', '/?cors', 'oss:PutBucketCors'],
       ['GET', '/?lifecycle', 'oss:GetBucketLifecycle'],
       ['PUT', '/?lifecycle', 'oss:PutBucketLifecycle'],
+      ['GET', '/?bucketInfo', 'oss:GetBucketInfo'],
+      ['PUT', '/a.txt?tagging', 'oss:PutObjectTagging'],
+      ['GET', '/a.txt?tagging', 'oss:GetObjectTagging'],
+      ['DELETE', '/a.txt?tagging', 'oss:DeleteObjectTagging'],
     ];
-    const actions = new Set<string>();
+    const actions = new Set<string>(['oss:ListBuckets']); // service level: asserted in list-buckets.test.ts
     for (const [method, path, action] of calls) {
       emu.auth.actions.length = 0;
       await emu.request(method, path, { body: method === 'PUT' || method === 'POST' ? 'x' : undefined });

@@ -36,3 +36,15 @@ export function buildSessionPolicy(bucket: string, prefix: string): SessionPolic
     ],
   };
 }
+
+/**
+ * The token service's own look at one object (POST /api/object-status): read access to that key and
+ * nothing else, for a token that never leaves the server and is used for one HeadObject.
+ * HeadObject is authorized as oss:GetObject (OSS has no narrower action for object metadata).
+ */
+export function buildObjectReadPolicy(bucket: string, key: string): SessionPolicy {
+  return {
+    Version: '1',
+    Statement: [{ Effect: 'Allow', Action: ['oss:GetObject'], Resource: [`acs:oss:*:*:${bucket}/${key}`] }],
+  };
+}

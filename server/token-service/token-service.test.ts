@@ -173,6 +173,50 @@ describe('POST /api/credentials in emulator mode', () => {
   });
 });
 
+describe('POST /api/object-status', () => {
+  const objectStatus = (app: TestApp, key: unknown, headers: Record<string, string> = {}) =>
+    fetch(app.credentialsUrl.replace('/credentials', '/object-status'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ key }),
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as unknown }));
+
+  it('tells the size and checksums of an object under the prefix, which upload tokens cannot read', async () => {
+    const started = await app();
+    const credentials = (await post(started.credentialsUrl)).body as TemporaryCredentials;
+    const client = ossClient(credentials);
+    const put = await client.put('uploads/status.txt', Buffer.from('seven b'));
+    const headers = put.res.headers as Record<string, string>;
+    expect(await ossErrorCode(client.head('uploads/status.txt'))).toMatch(/AccessDenied|Forbidden/);
+
+    const found = await objectStatus(started, 'uploads/status.txt');
+    expect(found).toEqual({
+      status: 200,
+      body: { exists: true, size: 7, etag: headers.etag, crc64: headers['x-oss-hash-crc64ecma'] },
+    });
+    expect(await objectStatus(started, 'uploads/never-written.txt')).toEqual({
+      status: 200,
+      body: { exists: false },
+    });
+  });
+
+  it('refuses keys outside the prefix, invalid names and clients that may not have credentials', async () => {
+    const started = await app();
+    for (const key of ['elsewhere/x.txt', 'uploads', '/uploads/x', `uploads/${'x'.repeat(1020)}`, 42, '']) {
+      const refused = await objectStatus(started, key);
+      expect(refused.status, String(key)).toBe(400);
+      expect(refused.body, String(key)).toMatchObject({ message: expect.any(String) });
+    }
+    const remote = await started.app.inject({
+      method: 'POST',
+      url: '/api/object-status',
+      remoteAddress: NON_LOOPBACK,
+      payload: { key: 'uploads/x' },
+    });
+    expect(remote.statusCode).toBe(403);
+  });
+});
+
 describe('TOKEN_ACCESS=bearer', () => {
   it('needs the configured secret, compared as a whole', async () => {
     const { credentialsUrl } = await app({ TOKEN_ACCESS: 'bearer', TOKEN_BEARER_SECRET: BEARER_SECRET });

@@ -11,8 +11,7 @@ import {
   type UploadView,
 } from '../../lib/protocol/messages.ts';
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
-
-export type UploadListener = (uploads: UploadView[]) => void;
+import { UploadFeed } from '../uploads/upload-feed.ts';
 
 /** How long a page waits for the worker to answer before saying so. */
 const REPLY_TIMEOUT_MS = 30_000;
@@ -65,26 +64,43 @@ export async function configure(settings: { syncBudgetMs?: number }): Promise<vo
   await send({ type: 'upload/configure', ...settings });
 }
 
+export type UploadListener = (uploads: UploadView[], historyMore: boolean) => void;
+
+export interface UploadSubscription {
+  /** Stops listening. */
+  close(): void;
+  /** Fetches the next page of older finished uploads; the listener hears the result. */
+  loadOlder(): Promise<void>;
+}
+
 /**
- * Calls `listener` with every snapshot the worker broadcasts, starting with the current one. Saying
+ * Calls `listener` with every upload the page knows of — unfinished ones as each snapshot lists them,
+ * finished ones newest first, one page of history to start with — whenever that changes. Saying
  * hello also resumes unfinished uploads, which is how they restart after a browser restart.
- * Returns the unsubscribe function.
  */
-export function subscribe(listener: UploadListener): () => void {
+export function subscribe(listener: UploadListener): UploadSubscription {
+  const feed = new UploadFeed();
+  const tell = () => listener(feed.views(), feed.historyMore);
   const channel = new BroadcastChannel(UPLOAD_CHANNEL);
-  let latestBroadcast = 0;
   channel.onmessage = (event: MessageEvent<UploadSnapshotMessage>) => {
     if (event.data?.type !== 'upload/snapshot') return;
-    latestBroadcast++;
-    listener(event.data.uploads);
+    feed.snapshot(event.data);
+    tell();
   };
-  const before = latestBroadcast;
   send({ type: 'upload/hello' }).then(
     (reply) => {
-      // A broadcast that arrived meanwhile is at least as new as the hello answer.
-      if (latestBroadcast === before && reply.uploads) listener(reply.uploads);
+      feed.hello(reply);
+      tell();
     },
     (error: unknown) => console.warn('[skylift] upload worker unavailable', error),
   );
-  return () => channel.close();
+  return {
+    close: () => channel.close(),
+    async loadOlder() {
+      const before = feed.cursor();
+      if (!before || !feed.historyMore) return;
+      feed.page(await send({ type: 'upload/history', before }));
+      tell();
+    },
+  };
 }

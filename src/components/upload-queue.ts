@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { UploadView } from '../../lib/protocol/messages.ts';
-import { command, enqueue, reselect, subscribe } from '../bridge/upload-bridge.ts';
+import { command, enqueue, reselect, subscribe, type UploadSubscription } from '../bridge/upload-bridge.ts';
 import { summarizeUploads, ThroughputHistory } from '../dashboard/throughput-history.ts';
 import { uploadOptionsFor } from '../settings/apply-settings.ts';
 import {
@@ -81,7 +81,9 @@ export class UploadQueue extends LitElement {
   });
   private readonly history = new ThroughputHistory();
   private readonly endings = new EndingTracker();
-  private unsubscribe?: () => void;
+  private subscription?: UploadSubscription;
+  /** Older finished uploads exist than the page holds ("Show older uploads"). */
+  @state() private historyMore = false;
   private ticker?: ReturnType<typeof setInterval>;
 
   private readonly onDragOver = (event: DragEvent) => {
@@ -110,14 +112,17 @@ export class UploadQueue extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.unsubscribe = subscribe((uploads) => this.onSnapshot(uploads));
+    this.subscription = subscribe((uploads, historyMore) => {
+      this.historyMore = historyMore;
+      this.onSnapshot(uploads);
+    });
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);
     document.addEventListener('drop', this.onDrop);
   }
 
   override disconnectedCallback() {
-    this.unsubscribe?.();
+    this.subscription?.close();
     document.removeEventListener('dragover', this.onDragOver);
     document.removeEventListener('dragleave', this.onDragLeave);
     document.removeEventListener('drop', this.onDrop);
@@ -238,7 +243,12 @@ export class UploadQueue extends LitElement {
             <upload-item .upload=${u} .now=${this.now}></upload-item>
           </li>`,
         )}
-      </ul>`;
+      </ul>
+      ${
+        this.historyMore
+          ? html`<button class="older" @click=${() => this.subscription?.loadOlder()}>Show older uploads</button>`
+          : nothing
+      }`;
   }
 
   override render() {

@@ -3,36 +3,44 @@
 // and carries out pause/resume/abort/retry; upload-runner.ts does one upload's work.
 
 import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
-import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
 import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client.ts';
 import {
   ACTIVE_STATES,
   type EnqueueItem,
+  HISTORY_PAGE_SIZE,
+  type HistoryCursor,
   type UploadCommand,
   type UploadSnapshotMessage,
   type UploadView,
 } from '../../lib/protocol/messages.ts';
 import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
-import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
 import { isFileReadError } from './errors.ts';
+import { fileFingerprint } from './file-fingerprint.ts';
+import { abortInOss } from './initiated-uploads.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
 import { clampParallel, plannedParts, planParts } from './part-plan.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from './retry-policy.ts';
 import { memoryLocks, type UploadLocks } from './upload-locks.ts';
 import { type RunOutcome, runUpload } from './upload-runner.ts';
 import { abortableSleep } from './with-retries.ts';
 
 /** A sync event may last 3 minutes in Chromium; stop starting parts well before. */
 export const DEFAULT_BUDGET_MS = 150_000;
+/** How far back a worker's first snapshot looks for uploads a stopped worker finished unannounced. */
+const CATCH_UP_MS = 60_000;
 /** Room left on the device after queueing, so the browser does not start evicting. */
 const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
 
 export interface EngineDeps {
   store: UploadStore;
   credentials: CredentialsProvider;
+  /** Asks the token service how a stored object stands (after an answer from OSS was lost). */
+  objectStatus: ObjectStatusLookup;
   fetch?: typeof fetch;
   now?: () => number;
   random?: () => number;
@@ -71,6 +79,10 @@ export class UploadEngine {
   private readonly controllers = new Map<string, AbortController>();
   private readonly runs = new Map<string, Promise<RunOutcome | undefined>>();
   private current: Promise<RunResult> | undefined;
+  /** Uploads this engine finished since the last snapshot. */
+  private readonly finishedSinceSnapshot: HistoryRecord[] = [];
+  /** The first snapshot also reaches back for uploads a stopped worker finished but never announced. */
+  private catchUpSince: number | undefined;
   /** Set when a new worker version takes over; this engine starts nothing after that. */
   private draining = false;
 
@@ -80,8 +92,9 @@ export class UploadEngine {
     this.client = createOssClient({ credentials: deps.credentials, fetch: deps.fetch, now: this.clock.now });
     this.live = new LiveProgress(this.now);
     this.locks = deps.locks ?? memoryLocks();
+    this.catchUpSince = this.now() - CATCH_UP_MS;
     this.broadcaster = new ProgressBroadcaster(
-      () => this.views(),
+      () => this.snapshot(),
       (message) => deps.post?.(message),
       this.now,
     );
@@ -91,10 +104,36 @@ export class UploadEngine {
     this.broadcaster.changed();
   }
 
-  /** Every upload, unfinished ones first, then the history (newest first). */
+  /** Every unfinished upload, oldest first. */
   async views(): Promise<UploadView[]> {
-    const [uploads, history] = await Promise.all([this.deps.store.list(), this.deps.store.history()]);
-    return [...uploads.map((u) => this.live.view(u)), ...history.reverse().map(historyView)];
+    return (await this.deps.store.list()).map((u) => this.live.view(u));
+  }
+
+  /** A page of finished uploads, newest first, older than `before` when given. */
+  async history(before?: HistoryCursor): Promise<{ history: UploadView[]; historyMore: boolean }> {
+    const { records, more } = await this.deps.store.history(HISTORY_PAGE_SIZE, before);
+    return { history: records.map(historyView), historyMore: more };
+  }
+
+  /**
+   * What pages are told ten times a second: the unfinished uploads, and the ones finished since the
+   * last snapshot — never the whole history. (Pages merge by id, so a repeat is harmless.)
+   */
+  private async snapshot(): Promise<Omit<UploadSnapshotMessage, 'type'>> {
+    const finished = this.finishedSinceSnapshot.splice(0);
+    const since = this.catchUpSince;
+    this.catchUpSince = undefined;
+    const [uploads, earlier] = await Promise.all([
+      this.views(),
+      since === undefined ? [] : this.deps.store.finishedSince(since),
+    ]);
+    return { uploads, finished: [...earlier, ...finished].map(historyView) };
+  }
+
+  /** An upload left the engine's hands (done or aborted): the next snapshot says so. */
+  private finished(record: HistoryRecord): void {
+    this.finishedSinceSnapshot.push(record);
+    this.changed();
   }
 
   /** Stores each file once with its plan, then asks for a run. Refuses the whole batch if it cannot fit. */
@@ -110,8 +149,9 @@ export class UploadEngine {
     });
     await this.checkSpace(items.reduce((sum, item) => sum + item.file.size, 0));
     for (const { file } of items) await this.checkReadable(file);
+    const fingerprints = await Promise.all(items.map(({ file }) => fileFingerprint(file)));
     const ids: string[] = [];
-    for (const { file, options, plan } of planned) {
+    for (const [index, { file, options, plan }] of planned.entries()) {
       const id = this.deps.newId?.() ?? crypto.randomUUID();
       const now = this.now();
       const upload: UploadRecord = {
@@ -121,6 +161,7 @@ export class UploadEngine {
         size: file.size,
         lastModified: file.lastModified,
         mime: options.mime || file.type || 'application/octet-stream',
+        fingerprint: fingerprints[index],
         options,
         method: plan.method,
         partSize: plan.partSize,
@@ -198,6 +239,7 @@ export class UploadEngine {
   }
 
   private async runPass(deadline: () => number): Promise<RunResult> {
+    if (!this.draining) await this.cleanUp();
     const tried = new Set<string>();
     let waitingForNetwork = false;
     let blocked = false;
@@ -210,8 +252,8 @@ export class UploadEngine {
       if (outcome === 'waiting-for-network') waitingForNetwork = true;
       if (outcome === 'budget-spent') break;
     }
-    const active = await this.deps.store.listActive();
-    return { workRemains: active.length > 0 || blocked, waitingForNetwork };
+    const [active, cleanups] = await Promise.all([this.deps.store.listActive(), this.deps.store.cleanups()]);
+    return { workRemains: active.length > 0 || cleanups.length > 0 || blocked, waitingForNetwork };
   }
 
   /** One upload under its lock; undefined when another context holds the lock. */
@@ -227,6 +269,8 @@ export class UploadEngine {
           {
             store: this.deps.store,
             client: this.client,
+            objectStatus: this.deps.objectStatus,
+            finished: (record) => this.finished(record),
             live: this.live,
             now: this.now,
             changed: () => this.changed(),
@@ -319,37 +363,60 @@ export class UploadEngine {
     await this.deps.store.saveParts(upload.id, parts, {
       state: 'queued',
       problem: undefined,
-      ...(restart ? { uploadId: undefined } : {}),
+      ...(restart ? { uploadId: undefined, initiateStartedAt: undefined } : {}),
     });
   }
 
+  /**
+   * Aborted here at once; OSS is told now, or by a later run if it cannot be reached — the cleanup
+   * record outlives the upload until OSS confirms, so no multipart upload is left behind (also one
+   * an Initiate in flight may have created).
+   */
   private async abort(upload: UploadRecord): Promise<void> {
     await this.deps.store.update(upload.id, { state: 'aborted' });
     await this.interrupt(upload.id);
-    let problem: { code: string; message: string } | undefined;
-    if (upload.uploadId) {
+    const last = (await this.deps.store.get(upload.id)) ?? upload;
+    const inOss = last.uploadId !== undefined || last.initiateStartedAt !== undefined;
+    const record = await this.deps.store.finish(
+      upload.id,
+      {
+        id: upload.id,
+        key: upload.key,
+        fileName: upload.fileName,
+        size: upload.size,
+        lastModified: upload.lastModified,
+        state: 'aborted',
+        createdAt: upload.createdAt,
+      },
+      inOss
+        ? { id: upload.id, key: upload.key, uploadId: last.uploadId, initiatedSince: last.initiateStartedAt }
+        : undefined,
+    );
+    this.live.forget(upload.id);
+    this.finished(record);
+    if (inOss) await this.cleanUp();
+  }
+
+  /** Tells OSS about aborts it has not confirmed yet; what fails for want of a network waits for the next run. */
+  private async cleanUp(): Promise<void> {
+    const cleanups = await this.deps.store.cleanups();
+    if (cleanups.length === 0) return;
+    const others = new Set((await this.deps.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
+    for (const cleanup of cleanups) {
       try {
-        await this.client.abortMultipartUpload(upload.key, upload.uploadId);
+        await abortInOss(this.client, cleanup, others);
+        await this.deps.store.cleanedUp(cleanup.id);
       } catch (error) {
-        if (!(error instanceof OssRequestError && error.code === 'NoSuchUpload')) {
-          problem = {
-            code: 'AbortIncomplete',
-            message: `Aborted here, but OSS could not be told (${(error as Error).message}); a lifecycle rule will remove the parts.`,
-          };
-        }
+        const decision = decide(error, {
+          attempt: 1,
+          online: this.deps.online?.() ?? true,
+          random: Math.random,
+          key: cleanup.key,
+        });
+        // Only an answer that will not change (e.g. AccessDenied) gives up; the lifecycle rule then cleans up.
+        if (decision.kind === 'fatal') await this.deps.store.cleanedUp(cleanup.id);
       }
     }
-    await this.deps.store.finish(upload.id, {
-      id: upload.id,
-      key: upload.key,
-      fileName: upload.fileName,
-      size: upload.size,
-      lastModified: upload.lastModified,
-      state: 'aborted',
-      problem,
-      createdAt: upload.createdAt,
-    });
-    this.live.forget(upload.id);
   }
 
   /** The user picked the file again after "select this file again": it must be the same file. */
@@ -366,7 +433,23 @@ export class UploadEngine {
       );
     }
     await this.interrupt(id);
-    await this.deps.store.replaceFile(id, file);
+    const fingerprint = await fileFingerprint(file);
+    await this.deps.store.replaceFile(id, file, fingerprint);
+    if (fingerprint !== upload.fingerprint) {
+      // New content under the same name, size and date: what OSS already has is checked part by
+      // part against it when the upload resumes (reconcile adopts only parts whose CRC64 matches).
+      const parts = (await this.deps.store.parts(id)).map(
+        (p): PartRecord => ({
+          ...p,
+          state: 'pending',
+          attempts: 0,
+          nextTryAt: 0,
+          etag: undefined,
+          crc64: undefined,
+        }),
+      );
+      await this.deps.store.saveParts(id, parts);
+    }
     this.changed();
     this.deps.requestRun?.();
   }

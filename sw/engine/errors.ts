@@ -5,6 +5,14 @@ export class FileUnreadableError extends Error {
   override name = 'FileUnreadableError';
 }
 
+/**
+ * The stored file reads back different bytes than when it was chosen, with the same size and date
+ * (a browser that keeps a reference to the file on disk, and the file was rewritten in place).
+ */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+}
+
 /** The CRC64 OSS computed differs from the one computed here from the same bytes. */
 export class CrcMismatchError extends Error {
   override name = 'CrcMismatchError';

@@ -10,7 +10,7 @@ describe('ProgressBroadcaster', () => {
     let version = 0;
     const sent: UploadSnapshotMessage[] = [];
     const broadcaster = new ProgressBroadcaster(
-      async () => [{ id: String(version) }] as never,
+      async () => ({ uploads: [{ id: String(version) }] as never, finished: [] }),
       (message) => sent.push(message),
       () => Date.now(),
     );
@@ -27,7 +27,7 @@ describe('ProgressBroadcaster', () => {
 
   it('sends nothing when nothing changed', async () => {
     const post = vi.fn();
-    new ProgressBroadcaster(async () => [], post);
+    new ProgressBroadcaster(async () => ({ uploads: [], finished: [] }), post);
     await vi.advanceTimersByTimeAsync(1000);
     expect(post).not.toHaveBeenCalled();
   });

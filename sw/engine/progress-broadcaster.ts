@@ -1,7 +1,7 @@
 // Tells every open page how uploads stand, at most about ten times a second however often the
 // engine reports a change: a burst of changes becomes one message with the latest state.
 
-import type { UploadSnapshotMessage, UploadView } from '../../lib/protocol/messages.ts';
+import type { UploadSnapshotMessage } from '../../lib/protocol/messages.ts';
 
 export const MIN_BROADCAST_INTERVAL_MS = 100;
 
@@ -11,7 +11,7 @@ export class ProgressBroadcaster {
   private sending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly snapshot: () => Promise<UploadView[]>,
+    private readonly snapshot: () => Promise<Omit<UploadSnapshotMessage, 'type'>>,
     private readonly post: (message: UploadSnapshotMessage) => void,
     private readonly now: () => number = Date.now,
     private readonly intervalMs = MIN_BROADCAST_INTERVAL_MS,
@@ -37,7 +37,7 @@ export class ProgressBroadcaster {
   async flush(): Promise<void> {
     this.lastSentAt = this.now();
     try {
-      this.post({ type: 'upload/snapshot', uploads: await this.snapshot() });
+      this.post({ type: 'upload/snapshot', ...(await this.snapshot()) });
     } catch (error) {
       console.warn('[skylift] could not broadcast upload state', error);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialsError } from '../../lib/credentials/credentials-provider.ts';
+import { CredentialsError } from '../../lib/credentials/token-service-call.ts';
 import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import { CrcMismatchError } from './errors.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, decide } from './retry-policy.ts';
@@ -31,6 +31,11 @@ describe('decide', () => {
     expect(decide(error, ctx(1, true)).kind).toBe('retry');
     expect(decide(error, ctx(1, false)).kind).toBe('wait-for-network');
     expect(decide(error, ctx(8, true)).kind).toBe('wait-for-network');
+    expect(decide(new CredentialsError('slow down', 429, 'TooManyRequests', 20_000), ctx(2))).toMatchObject({
+      kind: 'retry',
+      delayMs: 20_000,
+    });
+    expect(decide(new CredentialsError('no', 403, 'Forbidden'), ctx(1)).kind).toBe('fatal');
     expect(decide(new CredentialsError('no route', 0, 'NetworkError'), ctx(1, false)).kind).toBe(
       'wait-for-network',
     );
@@ -60,11 +65,20 @@ describe('decide', () => {
     expect(decide(oss(404, 'NoSuchBucket'), ctx()).problem.message).toMatch(/OSS_BUCKET/);
     expect(decide(oss(404, 'NoSuchUpload'), ctx()).problem.message).toMatch(/aborted or completed elsewhere/);
     expect(decide(oss(400, 'InvalidArgument'), ctx()).kind).toBe('fatal');
-    const etag = decide(
-      new OssRequestError(200, 'ETagNotExposed', 'add ETag to ExposeHeader', '', ''),
+    const hidden = decide(
+      new OssRequestError(
+        200,
+        'HeaderNotExposed',
+        'Add ETag and x-oss-hash-crc64ecma to ExposeHeader',
+        '',
+        '',
+      ),
       ctx(),
     );
-    expect(etag).toMatchObject({ kind: 'fatal', problem: { code: 'ETagNotExposed' } });
+    expect(hidden).toMatchObject({
+      kind: 'fatal',
+      problem: { code: 'HeaderNotExposed', message: 'Add ETag and x-oss-hash-crc64ecma to ExposeHeader' },
+    });
   });
 
   it('asks for the file again when it cannot be read, and re-sends on a CRC mismatch', () => {

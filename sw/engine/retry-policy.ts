@@ -1,10 +1,10 @@
 // What to do about a failure. Pure: an error and the attempt count in, a decision out. The one
 // retry loop (with-retries.ts) and the part sender act on these decisions; nothing else decides.
 
-import { CredentialsError } from '../../lib/credentials/credentials-provider.ts';
+import { CredentialsError } from '../../lib/credentials/token-service-call.ts';
 import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { UploadProblem } from '../../lib/protocol/messages.ts';
-import { CrcMismatchError, isFileReadError } from './errors.ts';
+import { CrcMismatchError, FileChangedError, isFileReadError } from './errors.ts';
 
 export type RetryDecision =
   /** Transient (network blip, 5xx, 429/SlowDown, CRC mismatch): try again after `delayMs`. */
@@ -59,6 +59,8 @@ const FIXES: Record<string, (error: OssRequestError, key: string) => string> = {
   NoSuchUpload: () =>
     'The multipart upload no longer exists in OSS: it was aborted or completed elsewhere (or by a lifecycle rule). Start the upload again.',
   InvalidPart: (e) => `OSS does not have a part this upload listed (${e.message}). Start the upload again.`,
+  // Raised here, not by OSS: the message already names the CORS fix.
+  HeaderNotExposed: (e) => e.message,
   EntityTooSmall: (e) =>
     `OSS refused a part as too small (${e.message}). Use a part size of at least 100 KB.`,
 };
@@ -90,6 +92,17 @@ export function decide(
         }
       : { kind: 'retry', delayMs: backoffDelay(policy, attempt, random), problem };
 
+  if (error instanceof FileChangedError) {
+    return {
+      kind: 'needs-file',
+      problem: {
+        code: 'FileChanged',
+        message:
+          "This file's content changed after it was chosen (its size and date did not), so the parts already sent may not match it. " +
+          'Select the file again: every part already in OSS is checked against it, and the ones that differ are sent again.',
+      },
+    };
+  }
   if (isFileReadError(error)) {
     return {
       kind: 'needs-file',
@@ -106,6 +119,11 @@ export function decide(
   }
   if (error instanceof CredentialsError) {
     const problem = { code: error.code, message: error.message };
+    if (error.status === 429 && !exhausted) {
+      // Too many requests from this client: wait as long as the token service asks, at least.
+      const delayMs = Math.max(backoffDelay(policy, attempt, random), error.retryAfterMs ?? 0);
+      return { kind: 'retry', delayMs, problem };
+    }
     return error.status >= 500 ? retry(problem) : { kind: 'fatal', problem };
   }
   if (error instanceof CrcMismatchError) return retry({ code: 'CrcMismatch', message: error.message });

@@ -3,17 +3,27 @@
 // Every state change is written before the request it announces, so a worker stopped at any
 // point resumes from the records, and the reconcile step squares them with OSS.
 
+import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
 import { crc64Combine } from '../../lib/oss/crc64.ts';
 import { unquoteEtag } from '../../lib/oss/etag.ts';
-import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { ListedPart, OssClient, StoredObject } from '../../lib/oss-client/oss-client.ts';
 import { ACTIVE_STATES, type UploadProblem, type UploadResult } from '../../lib/protocol/messages.ts';
-import type { PartRecord, UploadRecord } from '../store/schema.ts';
+import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { crc64OfBlob, md5HexOfBlob } from './blob-checksums.ts';
-import { CrcMismatchError, FileUnreadableError, isAbortError, isFileReadError } from './errors.ts';
+import {
+  CrcMismatchError,
+  FileChangedError,
+  FileUnreadableError,
+  isAbortError,
+  isFileReadError,
+} from './errors.ts';
+import { fileFingerprint } from './file-fingerprint.ts';
+import { uploadsInitiatedSince } from './initiated-uploads.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
+import { decide } from './retry-policy.ts';
 import { BudgetSpent, type RetryEnvironment, StopUpload, withRetries } from './with-retries.ts';
 
 /** How a run ended. Only `budget-spent` and `interrupted` leave work for a later run. */
@@ -28,6 +38,10 @@ export type RunOutcome =
 export interface RunnerContext {
   store: UploadStore;
   client: OssClient;
+  /** The token service's look at a stored object (upload tokens cannot read objects). */
+  objectStatus: ObjectStatusLookup;
+  /** The upload is done: its history record, for pages to hear of. */
+  finished: (record: HistoryRecord) => void;
   live: LiveProgress;
   /** The retry environment minus what the runner sets per call (key, signal, attempts, hooks). */
   retry: Omit<RetryEnvironment, 'key' | 'signal' | 'mayStart' | 'firstAttempt' | 'onRetry'>;
@@ -80,17 +94,15 @@ class UploadRun {
       if (isAbortError(error) || this.options.signal.aborted) return 'interrupted';
       if (error instanceof BudgetSpent) return 'budget-spent';
       if (error instanceof StopUpload) return this.stop(error);
-      if (isFileReadError(error)) {
-        return this.stop(
-          new StopUpload({
-            kind: 'needs-file',
-            problem: {
-              code: 'FileNotReadable',
-              message:
-                'The stored copy of this file can no longer be read. Select this file again to continue.',
-            },
-          }),
-        );
+      if (isFileReadError(error) || error instanceof FileChangedError) {
+        // The retry policy words it; a file problem is never retried, so the attempt count is moot.
+        const decision = decide(error, {
+          attempt: 1,
+          online: true,
+          random: Math.random,
+          key: this.upload.key,
+        });
+        if (decision.kind === 'needs-file') return this.stop(new StopUpload(decision));
       }
       throw error;
     }
@@ -126,14 +138,23 @@ class UploadRun {
     return state;
   }
 
-  /** The stored Blob, checked to be the file we planned for and still readable. */
+  /** The stored Blob, checked to be the file we planned for, still readable and unchanged. */
   private async readableFile(): Promise<Blob> {
     const file = await this.ctx.store.getFile(this.upload.id);
     if (!file || file.size !== this.upload.size)
       throw new FileUnreadableError('The stored file is missing or changed size');
     // Reading one byte surfaces NotReadableError now rather than in the middle of a part.
     if (file.size > 0) await file.slice(0, 1).arrayBuffer();
+    await this.checkUnchanged(file);
     return file;
+  }
+
+  /** The sampled bytes still read as they did when the file was chosen (file-fingerprint.ts). */
+  private async checkUnchanged(file: Blob): Promise<void> {
+    const { fingerprint } = this.upload;
+    if (fingerprint !== undefined && (await fileFingerprint(file)) !== fingerprint) {
+      throw new FileChangedError('The sampled bytes of the file differ from when it was chosen');
+    }
   }
 
   // --- small files ---------------------------------------------------------------------------------
@@ -142,46 +163,53 @@ class UploadRun {
     const file = this.file!;
     const { options, mime, key } = this.upload;
     await this.save({ state: 'uploading', problem: undefined });
-    const stored = await withRetries(async () => {
-      this.ctx.live.partStarted(this.upload.id, 1, file.size);
-      try {
-        const localCrc = crc64OfBlob(file);
-        localCrc.catch(() => undefined);
-        const result = await this.ctx.client
-          .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
-          .catch(async (error: unknown) => {
-            // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
-            const readError = await localCrc.then(
-              () => undefined,
-              (e: unknown) => e,
+    let stored: StoredObject;
+    try {
+      stored = await withRetries(async () => {
+        this.ctx.live.partStarted(this.upload.id, 1, file.size);
+        try {
+          const localCrc = crc64OfBlob(file);
+          localCrc.catch(() => undefined);
+          const result = await this.ctx.client
+            .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
+            .catch(async (error: unknown) => {
+              // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
+              const readError = await localCrc.then(
+                () => undefined,
+                (e: unknown) => e,
+              );
+              throw isFileReadError(readError) ? readError : error;
+            });
+          const crc = await localCrc;
+          if (BigInt(result.crc64) !== crc) {
+            throw new CrcMismatchError(
+              `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
             );
-            throw isFileReadError(readError) ? readError : error;
-          });
-        const crc = await localCrc;
-        if (result.crc64 !== undefined && BigInt(result.crc64) !== crc) {
-          throw new CrcMismatchError(
-            `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
-          );
+          }
+          return result;
+        } finally {
+          this.ctx.live.partEnded(this.upload.id, 1);
         }
-        return result;
-      } finally {
-        this.ctx.live.partEnded(this.upload.id, 1);
+      }, this.retryEnv());
+    } catch (error) {
+      // With overwriting forbidden, a PutObject whose answer was lost is refused when sent again,
+      // because the first one created the object: if that object is this file, the upload is done.
+      if (this.isOssError(error, 'FileAlreadyExists')) {
+        const adopted = await this.adoptStoredObject(await crc64OfBlob(file));
+        if (adopted) return adopted;
       }
-    }, this.retryEnv());
+      throw error;
+    }
     return this.finishDone(stored);
   }
 
   // --- multipart -----------------------------------------------------------------------------------
 
   private async multipart(): Promise<RunOutcome> {
-    const { options, mime, key } = this.upload;
+    const { options, mime } = this.upload;
     if (this.upload.state !== 'completing') await this.save({ state: 'uploading', problem: undefined });
     if (!this.upload.uploadId) {
-      const uploadId = await withRetries(
-        () => this.ctx.client.initiateMultipartUpload(key, initiateHeaders(options, mime)),
-        this.retryEnv(),
-      );
-      await this.save({ uploadId });
+      await this.save({ uploadId: await this.initiate(initiateHeaders(options, mime)) });
     } else {
       const outcome = await this.reconcile();
       if (outcome) return outcome;
@@ -191,6 +219,37 @@ class UploadRun {
       if (outcome) return outcome;
     }
     return this.complete();
+  }
+
+  /**
+   * InitiateMultipartUpload, at most once in effect: its start time is written before it goes out, and
+   * any later attempt (a retry after no answer, a resumed or restarted run) first looks for an upload
+   * an earlier attempt created, so a lost answer never leaves a second upload behind.
+   */
+  private async initiate(headers: Record<string, string>): Promise<string> {
+    const { key } = this.upload;
+    const earlierAttempt = this.upload.initiateStartedAt !== undefined;
+    if (!earlierAttempt) await this.save({ initiateStartedAt: this.ctx.retry.clock.now() });
+    return withRetries(async (attempt) => {
+      if (earlierAttempt || attempt > 1) {
+        const found = await this.adoptInitiated();
+        if (found) return found;
+      }
+      return this.ctx.client.initiateMultipartUpload(key, headers);
+    }, this.retryEnv());
+  }
+
+  /**
+   * The newest multipart upload of this key initiated since our first attempt (allowing for clock
+   * skew); any older ones of that window are ours too, from earlier lost answers, and are aborted.
+   */
+  private async adoptInitiated(): Promise<string | undefined> {
+    const { key } = this.upload;
+    // Another upload of this browser to the same key owns its own multipart upload.
+    const others = new Set((await this.ctx.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
+    const ours = await uploadsInitiatedSince(this.ctx.client, key, this.upload.initiateStartedAt!, others);
+    for (const extra of ours.slice(1)) await this.ctx.client.abortMultipartUpload(key, extra.uploadId);
+    return ours[0]?.uploadId;
   }
 
   /**
@@ -206,7 +265,7 @@ class UploadRun {
         this.retryEnv(),
       );
     } catch (error) {
-      if (this.isNoSuchUpload(error) && this.upload.state === 'completing')
+      if (this.isOssError(error, 'NoSuchUpload') && this.upload.state === 'completing')
         return this.adoptCompletedObject();
       throw error;
     }
@@ -219,13 +278,15 @@ class UploadRun {
       if (part.state === 'done') {
         if (!matches || !sameEtag(remote.etag, part.etag ?? ''))
           changed.push({ ...part, state: 'pending', etag: undefined, crc64: undefined });
-      } else if (matches && (await this.sliceMatches(part, remote))) {
-        const crc = await crc64OfBlob(this.slice(part));
+        continue;
+      }
+      const adoptedCrc = matches ? await this.verifiedCrc(part, remote) : undefined;
+      if (adoptedCrc !== undefined) {
         changed.push({
           ...part,
           state: 'done',
-          etag: remote.etag,
-          crc64: crc.toString(),
+          etag: remote!.etag,
+          crc64: adoptedCrc.toString(),
           nextTryAt: 0,
           lastError: undefined,
         });
@@ -240,9 +301,17 @@ class UploadRun {
     return undefined;
   }
 
-  private async sliceMatches(part: PartRecord, remote: ListedPart): Promise<boolean> {
-    if (remote.crc64 !== undefined) return BigInt(remote.crc64) === (await crc64OfBlob(this.slice(part)));
-    return sameEtag(remote.etag, await md5HexOfBlob(this.slice(part)));
+  /**
+   * The slice's CRC64 when the part OSS lists is this slice (its CRC64, or where OSS lists none its
+   * MD5 ETag, matches the file); undefined otherwise.
+   */
+  private async verifiedCrc(part: PartRecord, remote: ListedPart): Promise<bigint | undefined> {
+    const crc = await crc64OfBlob(this.slice(part));
+    const same =
+      remote.crc64 !== undefined
+        ? BigInt(remote.crc64) === crc
+        : sameEtag(remote.etag, await md5HexOfBlob(this.slice(part)));
+    return same ? crc : undefined;
   }
 
   private slice(part: PartRecord): Blob {
@@ -298,8 +367,23 @@ class UploadRun {
       if (part.nextTryAt > this.options.deadline()) throw new BudgetSpent('Next try is after the budget');
       await this.ctx.retry.sleep(part.nextTryAt - this.ctx.now(), signal);
     }
+    // Set when an attempt failed without an answer: OSS may have stored the part all the same.
+    let fateUnknown = false;
+    const confirm = async (etag: string, crc: bigint) => {
+      await this.ctx.store.markPartDone(id, part.partNumber, etag, crc.toString());
+      this.ctx.live.partConfirmed(id, part.partNumber, part.size);
+      this.ctx.changed();
+    };
     await withRetries(
       async () => {
+        if (fateUnknown) {
+          // Ask before sending the bytes again (one small ListParts): on a slow link a lost answer
+          // would otherwise cost a whole part.
+          const listed = await this.ctx.client.findPart(key, uploadId!, part.partNumber);
+          fateUnknown = false;
+          const crc = listed?.size === part.size ? await this.verifiedCrc(part, listed) : undefined;
+          if (listed && crc !== undefined) return confirm(listed.etag, crc);
+        }
         await this.ctx.store.markPartSending(id, part.partNumber);
         const slice = this.slice(part);
         this.ctx.live.partStarted(id, part.partNumber, part.size);
@@ -311,6 +395,7 @@ class UploadRun {
         try {
           uploaded = await this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal);
         } catch (error) {
+          fateUnknown = error instanceof OssNetworkError;
           // A file that became unreadable shows up in fetch as a plain network error; the CRC read says why.
           const readError = await localCrc.then(
             () => undefined,
@@ -321,14 +406,12 @@ class UploadRun {
           this.ctx.live.partEnded(id, part.partNumber);
         }
         const crc = await localCrc;
-        if (uploaded.crc64 !== undefined && BigInt(uploaded.crc64) !== crc) {
+        if (BigInt(uploaded.crc64) !== crc) {
           throw new CrcMismatchError(
             `Part ${part.partNumber}: OSS computed CRC64 ${uploaded.crc64}, this device ${crc}; sending it again.`,
           );
         }
-        await this.ctx.store.markPartDone(id, part.partNumber, uploaded.etag, crc.toString());
-        this.ctx.live.partConfirmed(id, part.partNumber, part.size);
-        this.ctx.changed();
+        await confirm(uploaded.etag, crc);
       },
       this.retryEnv({
         signal,
@@ -346,6 +429,9 @@ class UploadRun {
 
   private async complete(): Promise<RunOutcome> {
     const { key, uploadId, options } = this.upload;
+    // Last look before OSS joins the parts: a file rewritten in place since the run began would
+    // otherwise become an object made of both versions.
+    await this.checkUnchanged(this.file!);
     await this.save({ state: 'completing' });
     const parts = await this.ctx.store.parts(this.upload.id);
     let stored: StoredObject;
@@ -362,20 +448,30 @@ class UploadRun {
       );
     } catch (error) {
       // An earlier Complete may have succeeded with its answer lost: then the upload id is gone.
-      if (this.isNoSuchUpload(error)) return this.adoptCompletedObject();
+      if (this.isOssError(error, 'NoSuchUpload')) return this.adoptCompletedObject();
+      if (this.isOssError(error, 'FileAlreadyExists')) {
+        // Overwriting is forbidden and an object is there: if it is this file, nothing is left to do
+        // but to let go of the parts.
+        const adopted = await this.adoptStoredObject(await this.expectedCrc());
+        if (adopted) {
+          await this.ctx.client.abortMultipartUpload(key, uploadId!).catch(() => undefined);
+          return adopted;
+        }
+      }
       throw error;
     }
     return this.finishDone(stored);
   }
 
-  private isNoSuchUpload(error: unknown): boolean {
+  /** `error` is OSS's `code`, whether the retry loop gave up on it or it came straight from the client. */
+  private isOssError(error: unknown, code: string): boolean {
     return (
-      (error instanceof StopUpload && error.decision.problem.code === 'NoSuchUpload') ||
-      (error instanceof OssRequestError && error.code === 'NoSuchUpload')
+      (error instanceof StopUpload && error.decision.problem.code === code) ||
+      (error instanceof OssRequestError && error.code === code)
     );
   }
 
-  /** CRC64 of the whole file from the part CRCs, in part order (oss-api.md §6.1). */
+  /** CRC64 of the whole file from the part CRCs, in part order (OSS API reference, "CRC-64"). */
   private async expectedCrc(): Promise<bigint> {
     const parts = await this.ctx.store.parts(this.upload.id);
     return parts.reduce((crc, p) => crc64Combine(crc, BigInt(p.crc64!), p.size), 0n);
@@ -383,16 +479,8 @@ class UploadRun {
 
   /** Complete's answer was lost, or the object was completed before we recorded it: check it is ours. */
   private async adoptCompletedObject(): Promise<RunOutcome> {
-    const head = await withRetries(() => this.ctx.client.headObject(this.upload.key), this.retryEnv());
-    const expected = await this.expectedCrc();
-    if (
-      head &&
-      head.size === this.upload.size &&
-      head.crc64 !== undefined &&
-      BigInt(head.crc64) === expected
-    ) {
-      return this.finishDone({ etag: head.etag, crc64: head.crc64, requestId: '' });
-    }
+    const adopted = await this.adoptStoredObject(await this.expectedCrc());
+    if (adopted) return adopted;
     throw new StopUpload({
       kind: 'fatal',
       problem: {
@@ -403,9 +491,21 @@ class UploadRun {
     });
   }
 
-  private async finishDone(stored: StoredObject): Promise<RunOutcome> {
+  /**
+   * Finishes the upload when the object stored under its key has this file's size and CRC64, as the
+   * token service reports them; undefined when it is not this file (or not there).
+   */
+  private async adoptStoredObject(expectedCrc: bigint): Promise<RunOutcome | undefined> {
+    const status = await withRetries(() => this.ctx.objectStatus(this.upload.key), this.retryEnv());
+    if (!status.exists || status.size !== this.upload.size || BigInt(status.crc64) !== expectedCrc) {
+      return undefined;
+    }
+    return this.finishDone({ etag: status.etag, crc64: status.crc64, requestId: '' }, { answerLost: true });
+  }
+
+  private async finishDone(stored: StoredObject, { answerLost = false } = {}): Promise<RunOutcome> {
     const expected = this.upload.method === 'put' ? undefined : await this.expectedCrc();
-    if (expected !== undefined && stored.crc64 !== undefined && BigInt(stored.crc64) !== expected) {
+    if (expected !== undefined && BigInt(stored.crc64) !== expected) {
       const problem: UploadProblem = {
         code: 'CrcMismatch',
         message: `The object "${this.upload.key}" was stored with CRC64 ${stored.crc64} but the file's is ${expected}: it is corrupt in OSS. Delete it and upload again.`,
@@ -413,9 +513,9 @@ class UploadRun {
       };
       throw new StopUpload({ kind: 'fatal', problem });
     }
-    const result: UploadResult = { etag: stored.etag, crc64: stored.crc64 ?? '', callback: stored.callback };
+    const result: UploadResult = { etag: stored.etag, crc64: stored.crc64, callback: stored.callback };
     const u = this.upload;
-    await this.ctx.store.finish(u.id, {
+    const record = await this.ctx.store.finish(u.id, {
       id: u.id,
       key: u.key,
       fileName: u.fileName,
@@ -423,17 +523,29 @@ class UploadRun {
       lastModified: u.lastModified,
       state: 'done',
       result,
-      problem:
-        stored.callback && !stored.callback.ok
-          ? {
-              code: 'CallbackFailed',
-              message: `Stored, but the upload callback failed: ${stored.callback.body}`,
-            }
-          : undefined,
+      problem: this.callbackProblem(stored, answerLost),
       createdAt: u.createdAt,
     });
     this.ctx.live.forget(u.id);
-    this.ctx.changed();
+    this.ctx.finished(record);
     return 'done';
+  }
+
+  /** What a done upload still has to say about its upload callback, if anything. */
+  private callbackProblem(stored: StoredObject, answerLost: boolean): UploadProblem | undefined {
+    if (stored.callback && !stored.callback.ok) {
+      return {
+        code: 'CallbackFailed',
+        message: `Stored, but the upload callback failed: ${stored.callback.body}`,
+      };
+    }
+    if (answerLost && this.upload.options.callback) {
+      return {
+        code: 'CallbackUnknown',
+        message:
+          "Stored and verified, but OSS's answer was lost on the way, and with it the upload callback's result. Check the callback server's own records.",
+      };
+    }
+    return undefined;
   }
 }

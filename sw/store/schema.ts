@@ -6,7 +6,7 @@ import type { UploadProblem, UploadResult, UploadState } from '../../lib/protoco
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 
 export const UPLOAD_DB_NAME = 'skylift-uploads';
-export const UPLOAD_DB_VERSION = 1;
+export const UPLOAD_DB_VERSION = 2;
 
 export type PartState = 'pending' | 'sending' | 'done';
 
@@ -18,6 +18,8 @@ export interface UploadRecord {
   lastModified: number;
   /** Content-Type the object gets. */
   mime: string;
+  /** Sampled content fingerprint taken when the file was chosen (sw/engine/file-fingerprint.ts). */
+  fingerprint?: string;
   options: UploadOptions;
   /** PutObject for small files, multipart otherwise (part-plan.ts). */
   method: 'put' | 'multipart';
@@ -27,6 +29,11 @@ export interface UploadRecord {
   parallel: number;
   /** OSS upload id once InitiateMultipartUpload answered. */
   uploadId?: string;
+  /**
+   * When the first InitiateMultipartUpload was sent (server-corrected ms), written before it goes
+   * out: an attempt whose answer was lost may have created an upload that only a listing can find.
+   */
+  initiateStartedAt?: number;
   state: UploadState;
   problem?: UploadProblem;
   /** Sum of the sizes of parts OSS has acknowledged (kept in step with part records, same transaction). */
@@ -53,6 +60,20 @@ export interface PartRecord {
   lastError?: string;
 }
 
+/**
+ * An aborted upload OSS has not yet been told about (the network was down, or an Initiate was in
+ * flight): kept until OSS confirms, so no multipart upload is left behind.
+ */
+export interface CleanupRecord {
+  /** The upload's id. */
+  id: string;
+  key: string;
+  /** The multipart upload to abort, when known. */
+  uploadId?: string;
+  /** Also abort every multipart upload of `key` initiated since then (server ms): lost Initiates. */
+  initiatedSince?: number;
+}
+
 /** What stays after an upload is done or aborted: no bytes, no parts. */
 export interface HistoryRecord {
   id: string;
@@ -72,7 +93,13 @@ export interface UploadDbSchema extends DBSchema {
   files: { key: string; value: Blob };
   uploads: { key: string; value: UploadRecord; indexes: { byCreatedAt: number } };
   parts: { key: [string, number]; value: PartRecord; indexes: { byUpload: string } };
-  history: { key: string; value: HistoryRecord; indexes: { byFinishedAt: number } };
+  history: {
+    key: string;
+    value: HistoryRecord;
+    /** `byFinished` orders records fully (ties in time broken by id), so history pages neither skip nor repeat. */
+    indexes: { byFinishedAt: number; byFinished: [number, string] };
+  };
+  cleanups: { key: string; value: CleanupRecord };
   /** Engine settings that must outlive the worker, e.g. `syncBudgetMs`. */
   settings: { key: string; value: number | string | boolean };
 }
@@ -83,7 +110,7 @@ export function upgradeUploadDb(
   db: UploadDb,
   oldVersion: number,
   _newVersion: number | null,
-  _tx: IDBPTransaction<UploadDbSchema, StoreNames<UploadDbSchema>[], 'versionchange'>,
+  tx: IDBPTransaction<UploadDbSchema, StoreNames<UploadDbSchema>[], 'versionchange'>,
 ): void {
   if (oldVersion < 1) {
     db.createObjectStore('files');
@@ -94,5 +121,9 @@ export function upgradeUploadDb(
     );
     db.createObjectStore('history', { keyPath: 'id' }).createIndex('byFinishedAt', 'finishedAt');
     db.createObjectStore('settings');
+  }
+  if (oldVersion < 2) {
+    tx.objectStore('history').createIndex('byFinished', ['finishedAt', 'id']);
+    db.createObjectStore('cleanups', { keyPath: 'id' });
   }
 }

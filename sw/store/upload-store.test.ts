@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PartRecord, UploadRecord } from './schema.ts';
-import { openUploadDb, UploadStore } from './upload-store.ts';
+import { MAX_HISTORY_RECORDS, openUploadDb, UploadStore } from './upload-store.ts';
 
 let n = 0;
 let store: UploadStore;
@@ -76,8 +76,45 @@ describe('UploadStore', () => {
     expect(await store.get('e')).toBeUndefined();
     expect(await store.getFile('e')).toBeUndefined();
     expect(await store.parts('e')).toEqual([]);
-    expect(await store.history()).toEqual([
-      expect.objectContaining({ id: 'e', state: 'done', finishedAt: 1000 }),
-    ]);
+    expect(await store.history(10)).toEqual({
+      records: [expect.objectContaining({ id: 'e', state: 'done', finishedAt: 1000 })],
+      more: false,
+    });
+  });
+
+  it('pages history newest first, with ties in time neither skipped nor repeated', async () => {
+    let clock = 0;
+    const timed = new UploadStore(store.db, () => Math.floor(clock++ / 3) * 10);
+    for (let i = 0; i < 25; i++) {
+      const id = `h${String(i).padStart(2, '0')}`;
+      await timed.create(upload(id), new Blob([]), []);
+      await timed.finish(id, { ...upload(id), state: 'done' });
+    }
+    const seen: string[] = [];
+    let page = await timed.history(7);
+    seen.push(...page.records.map((r) => r.id));
+    while (page.more) {
+      const last = page.records.at(-1)!;
+      page = await timed.history(7, last);
+      seen.push(...page.records.map((r) => r.id));
+    }
+    const expected = Array.from({ length: 25 }, (_, i) => `h${String(24 - i).padStart(2, '0')}`);
+    expect(seen).toEqual(expected);
+    expect((await timed.finishedSince(70)).map((r) => r.id)).toEqual(['h21', 'h22', 'h23', 'h24']);
+  });
+
+  it('keeps at most MAX_HISTORY_RECORDS, forgetting the oldest first', async () => {
+    // Seeded directly: ten thousand finishes through the API would only make the test slow.
+    const tx = store.db.transaction('history', 'readwrite');
+    for (let i = 0; i < MAX_HISTORY_RECORDS; i++) {
+      void tx.store.put({ ...upload(`old-${i}`), state: 'done', finishedAt: i - MAX_HISTORY_RECORDS });
+    }
+    await tx.done;
+    await store.create(upload('newest'), new Blob([]), []);
+    await store.finish('newest', { ...upload('newest'), state: 'done' });
+    expect(await store.db.count('history')).toBe(MAX_HISTORY_RECORDS);
+    expect(await store.db.get('history', 'old-0')).toBeUndefined();
+    expect(await store.db.get('history', 'old-1')).toBeDefined();
+    expect((await store.history(1)).records[0]?.id).toBe('newest');
   });
 });

@@ -4,6 +4,7 @@
 import { openDB } from 'idb';
 import { ACTIVE_STATES } from '../../lib/protocol/messages.ts';
 import {
+  type CleanupRecord,
   type HistoryRecord,
   type PartRecord,
   UPLOAD_DB_NAME,
@@ -13,6 +14,9 @@ import {
   type UploadRecord,
   upgradeUploadDb,
 } from './schema.ts';
+
+/** History kept for the views; older finished uploads are forgotten here (their objects stay in OSS). */
+export const MAX_HISTORY_RECORDS = 10_000;
 
 export async function openUploadDb(name = UPLOAD_DB_NAME): Promise<UploadDb> {
   return openDB<UploadDbSchema>(name, UPLOAD_DB_VERSION, { upgrade: upgradeUploadDb });
@@ -49,8 +53,27 @@ export class UploadStore {
     return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state));
   }
 
-  history(): Promise<HistoryRecord[]> {
-    return this.db.getAllFromIndex('history', 'byFinishedAt');
+  /**
+   * Finished uploads, newest first: at most `limit` of them, older than `before` when given (the
+   * last record of the previous page).
+   */
+  async history(
+    limit: number,
+    before?: Pick<HistoryRecord, 'finishedAt' | 'id'>,
+  ): Promise<{ records: HistoryRecord[]; more: boolean }> {
+    const range = before ? IDBKeyRange.upperBound([before.finishedAt, before.id], true) : undefined;
+    const records: HistoryRecord[] = [];
+    let cursor = await this.db.transaction('history').store.index('byFinished').openCursor(range, 'prev');
+    while (cursor && records.length < limit) {
+      records.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return { records, more: cursor !== null };
+  }
+
+  /** Uploads finished at `since` or later (ms), oldest first: what pages have not heard of yet. */
+  finishedSince(since: number): Promise<HistoryRecord[]> {
+    return this.db.getAllFromIndex('history', 'byFinishedAt', IDBKeyRange.lowerBound(since));
   }
 
   getFile(id: string): Promise<Blob | undefined> {
@@ -74,8 +97,8 @@ export class UploadStore {
     return next;
   }
 
-  /** A re-selected file replaces the unreadable one, and the upload goes back to work. */
-  async replaceFile(id: string, file: Blob): Promise<UploadRecord | undefined> {
+  /** A re-selected file replaces the unreadable or changed one, and the upload goes back to work. */
+  async replaceFile(id: string, file: Blob, fingerprint: string): Promise<UploadRecord | undefined> {
     const tx = this.db.transaction(['files', 'uploads'], 'readwrite');
     const uploads = tx.objectStore('uploads');
     const current = await uploads.get(id);
@@ -83,7 +106,13 @@ export class UploadStore {
       await tx.done;
       return undefined;
     }
-    const next: UploadRecord = { ...current, state: 'queued', problem: undefined, updatedAt: this.now() };
+    const next: UploadRecord = {
+      ...current,
+      state: 'queued',
+      problem: undefined,
+      fingerprint,
+      updatedAt: this.now(),
+    };
     await Promise.all([tx.objectStore('files').put(file, id), uploads.put(next), tx.done]);
     return next;
   }
@@ -142,6 +171,15 @@ export class UploadStore {
     await tx.done;
   }
 
+  /** Aborts OSS has not confirmed yet. */
+  cleanups(): Promise<CleanupRecord[]> {
+    return this.db.getAll('cleanups');
+  }
+
+  async cleanedUp(id: string): Promise<void> {
+    await this.db.delete('cleanups', id);
+  }
+
   async setting<T extends number | string | boolean>(name: string, fallback: T): Promise<T> {
     return ((await this.db.get('settings', name)) as T | undefined) ?? fallback;
   }
@@ -150,18 +188,34 @@ export class UploadStore {
     await this.db.put('settings', value, name);
   }
 
-  /** Deletes the file and the parts, keeps a small history record. */
-  async finish(id: string, history: Omit<HistoryRecord, 'finishedAt'>): Promise<HistoryRecord> {
+  /**
+   * Deletes the file and the parts, keeps a small history record (and, for an abort OSS has not
+   * confirmed, a cleanup record), and lets the oldest history go beyond MAX_HISTORY_RECORDS, so
+   * history stays bounded however many files pass through.
+   */
+  async finish(
+    id: string,
+    history: Omit<HistoryRecord, 'finishedAt'>,
+    cleanup?: CleanupRecord,
+  ): Promise<HistoryRecord> {
     const record: HistoryRecord = { ...history, finishedAt: this.now() };
-    const tx = this.db.transaction(['files', 'uploads', 'parts', 'history'], 'readwrite');
+    const tx = this.db.transaction(['files', 'uploads', 'parts', 'history', 'cleanups'], 'readwrite');
+    if (cleanup) await tx.objectStore('cleanups').put(cleanup);
+    const historyStore = tx.objectStore('history');
     const partKeys = await tx.objectStore('parts').index('byUpload').getAllKeys(id);
     await Promise.all([
       tx.objectStore('files').delete(id),
       tx.objectStore('uploads').delete(id),
       ...partKeys.map((key) => tx.objectStore('parts').delete(key)),
-      tx.objectStore('history').put(record),
-      tx.done,
+      historyStore.put(record),
     ]);
+    let excess = (await historyStore.count()) - MAX_HISTORY_RECORDS;
+    let oldest = excess > 0 ? await historyStore.index('byFinished').openCursor() : null;
+    while (oldest && excess-- > 0) {
+      await oldest.delete();
+      oldest = await oldest.continue();
+    }
+    await tx.done;
     return record;
   }
 

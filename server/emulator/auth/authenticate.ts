@@ -4,10 +4,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ossError } from '../errors.ts';
 import { MAX_SKEW_MS } from './clock.ts';
+import { type SignedPostForm, verifyPostFormSignature } from './post-form-signature.ts';
 import { authorize } from './session-policy.ts';
 import { parseSignedRequest, type SignedRequest } from './signed-request.ts';
 import { STS_ACCESS_KEY_PREFIX, verifySecurityToken } from './sts-token.ts';
 import { verifySignature } from './verify-signature.ts';
+
+export type { SignedPostForm } from './post-form-signature.ts';
 
 export interface AuthRequest {
   method: string;
@@ -48,7 +51,12 @@ export type OssAction =
   | 'oss:PutBucketCors'
   | 'oss:GetBucketCors'
   | 'oss:PutBucketLifecycle'
-  | 'oss:GetBucketLifecycle';
+  | 'oss:GetBucketLifecycle'
+  | 'oss:GetBucketInfo'
+  | 'oss:ListBuckets'
+  | 'oss:PutObjectTagging'
+  | 'oss:GetObjectTagging'
+  | 'oss:DeleteObjectTagging';
 
 export interface AuthenticatorOptions {
   rootAccessKeyId: string;
@@ -63,6 +71,11 @@ export interface Authenticator {
   authenticate(req: AuthRequest): Promise<Principal>;
   /** Throws AccessDenied unless the principal's session policy allows the action on bucket/key. */
   authorize(principal: Principal, action: OssAction, bucket: string, key: string): void;
+  /**
+   * Resolves the caller of a PostObject form: its credential fields and the signature over its base64
+   * policy (OSS does not look at the request's own Authorization in a PostObject).
+   */
+  authenticateForm(form: SignedPostForm): Promise<Principal>;
 }
 
 /**
@@ -124,5 +137,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return principal;
     },
     authorize,
+    async authenticateForm(form) {
+      const { principal, accessKeySecret } = resolveCaller(form.accessKeyId, form.securityToken);
+      await verifyPostFormSignature(form, accessKeySecret, now());
+      return principal;
+    },
   };
 }

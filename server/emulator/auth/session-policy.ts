@@ -17,6 +17,7 @@ const BUCKET_LEVEL_ACTIONS: ReadonlySet<OssAction> = new Set<OssAction>([
   'oss:GetBucketCors',
   'oss:PutBucketLifecycle',
   'oss:GetBucketLifecycle',
+  'oss:GetBucketInfo',
 ]);
 
 function stringList(value: unknown, field: string, index: number): string[] {
@@ -104,6 +105,7 @@ function matchesResource(pattern: string, resource: string): boolean {
 
 /** The RAM resource an action touches: the bucket for bucket-level actions, else the object. */
 export function resourceArn(action: OssAction, bucket: string, key: string): string {
+  if (action === 'oss:ListBuckets') return 'acs:oss:*:*:*'; // GetService names no bucket
   return BUCKET_LEVEL_ACTIONS.has(action) ? `acs:oss:*:*:${bucket}` : `acs:oss:*:*:${bucket}/${key}`;
 }
 

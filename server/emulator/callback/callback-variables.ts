@@ -26,7 +26,7 @@ export function findMalformedVariable(template: string): string | undefined {
 
 /**
  * The system variables for a stored object. imageInfo.* stay empty: the emulator does not decode images.
- * contentMd5 exists for PutObject only (a multipart object has no whole-object MD5).
+ * contentMd5 exists for PutObject and PostObject only (a multipart object has no whole-object MD5).
  */
 export function systemVariables(event: ObjectStoredEvent): Map<string, CallbackValue> {
   const { object, exchange } = event;
@@ -41,7 +41,7 @@ export function systemVariables(event: ObjectStoredEvent): Map<string, CallbackV
     ['imageInfo.width', { text: '' }],
     ['imageInfo.format', { text: '' }],
     ['crc64', { text: object.crc64, numeric: true }],
-    ['contentMd5', { text: event.operation === 'PutObject' ? (object.contentMd5 ?? '') : '' }],
+    ['contentMd5', { text: object.contentMd5 ?? '' }],
     ['vpcId', { text: '' }],
     ['clientIp', { text: clientIp }],
     ['reqId', { text: exchange.requestId }],

@@ -34,7 +34,7 @@ export interface UploadCallbackOptions {
 }
 
 export interface UploadCallbacks {
-  /** Validates a PutObject / CompleteMultipartUpload callback before the body is read (throws 400). */
+  /** Validates a PutObject / PostObject / CompleteMultipartUpload callback before the body is stored (throws 400). */
   check: RequestValidator;
   /** Delivers the callback of a stored object and answers the client; undefined when none was asked. */
   onObjectStored: ObjectStoredHook;
@@ -78,9 +78,13 @@ export function createUploadCallbacks(options: UploadCallbackOptions): UploadCal
   }
 
   return {
-    check: async (operation, req, query) => {
-      if (operation !== 'PutObject' && operation !== 'CompleteMultipartUpload') return;
-      const callback = readCallbackRequest(req.headers, query);
+    check: async (operation, req, query, fields) => {
+      if (operation !== 'PutObject' && operation !== 'CompleteMultipartUpload' && operation !== 'PostObject')
+        return;
+      // A PostObject's callback comes in form fields (passed as `fields`), never in its URL.
+      const callback = fields
+        ? readCallbackRequest(fields, new Map())
+        : readCallbackRequest(req.headers, query);
       if (!callback) return;
       await targets.check(callback.urls, callback.raw);
       requested.set(req, callback);

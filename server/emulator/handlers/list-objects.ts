@@ -14,7 +14,7 @@ const DEFAULT_MAX_KEYS = 100;
 const MAX_KEYS = 1000;
 
 /** The single account every emulator bucket belongs to (the one in the default role ARN). */
-const OWNER_ID = EMULATOR_DEFAULTS.roleArn.split(':')[3] ?? '';
+export const OWNER_ID = EMULATOR_DEFAULTS.roleArn.split(':')[3] ?? '';
 
 /** Keys after `marker` that can match `prefix`, in order, stopping once past the prefix's range. */
 function* keysFrom(bucket: BucketState, prefix: string, marker: string): Generator<ObjectRecord> {

@@ -44,7 +44,7 @@ export async function initiateMultipartUpload(ctx: OperationContext): Promise<vo
 }
 
 /** partNumber must be an integer 1..10000 (§1.2); checked before any byte of the body is read. */
-function partNumberOf(ctx: OperationContext): number {
+export function partNumberOf(ctx: OperationContext): number {
   const raw = ctx.query.get('partNumber');
   if (raw === undefined || raw === '') {
     throw ossError.invalidArgument(

@@ -1,5 +1,6 @@
 // PutObject, GetObject, HeadObject, GetObjectMeta and DeleteObject (§1.7 - §1.10).
 
+import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { unquoteEtag } from '../../../lib/oss/etag.ts';
 import { ossError } from '../errors.ts';
@@ -7,6 +8,7 @@ import { sendEmpty, startStream } from '../http/exchange.ts';
 import { headerValueOf } from '../http/header-value.ts';
 import { readExtents } from '../persistence/read-extents.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
+import { rangeBehavior, resolveRange } from './byte-range.ts';
 import { forbidOverwriteHeader, metadataFromHeaders, objectHeaders } from './object-metadata.ts';
 import type { OperationContext } from './operation-context.ts';
 import { receiveObjectBody } from './request-body.ts';
@@ -32,41 +34,33 @@ export async function putObject(ctx: OperationContext): Promise<void> {
   if (handled !== 'handled') sendEmpty(ctx, 200);
 }
 
-/** Conditional request headers (§1.8): 304 when the client's copy is current, 412 when a precondition fails. */
-function checkConditions(ctx: OperationContext, object: ObjectRecord): 'not-modified' | undefined {
-  const h = ctx.req.headers;
+/**
+ * Conditional request headers (§1.8): 304 when the client's copy is current, 412 when a precondition
+ * fails. `prefix` reads the same conditions on a copy's source (`x-oss-copy-source-if-match`...).
+ */
+export function checkConditions(
+  headers: IncomingHttpHeaders,
+  object: ObjectRecord,
+  prefix = '',
+): 'not-modified' | undefined {
+  const header = (name: string) => {
+    const value = headers[`${prefix}${name}`];
+    return Array.isArray(value) ? value.join(',') : value;
+  };
   const etag = unquoteEtag(object.etag);
   const matches = (list: string) => list.split(',').some((t) => t.trim() === '*' || unquoteEtag(t) === etag);
   const modified = Math.floor(object.lastModified / 1000) * 1000;
-  if (h['if-match'] !== undefined && !matches(h['if-match'])) throw ossError.preconditionFailed('If-Match');
-  if (h['if-unmodified-since'] !== undefined && modified > Date.parse(h['if-unmodified-since'])) {
-    throw ossError.preconditionFailed('If-Unmodified-Since');
+  const ifMatch = header('if-match');
+  const ifUnmodifiedSince = header('if-unmodified-since');
+  const ifNoneMatch = header('if-none-match');
+  const ifModifiedSince = header('if-modified-since');
+  if (ifMatch !== undefined && !matches(ifMatch)) throw ossError.preconditionFailed(`${prefix}If-Match`);
+  if (ifUnmodifiedSince !== undefined && modified > Date.parse(ifUnmodifiedSince)) {
+    throw ossError.preconditionFailed(`${prefix}If-Unmodified-Since`);
   }
-  if (h['if-none-match'] !== undefined) return matches(h['if-none-match']) ? 'not-modified' : undefined;
-  if (h['if-modified-since'] !== undefined && modified <= Date.parse(h['if-modified-since']))
-    return 'not-modified';
+  if (ifNoneMatch !== undefined) return matches(ifNoneMatch) ? 'not-modified' : undefined;
+  if (ifModifiedSince !== undefined && modified <= Date.parse(ifModifiedSince)) return 'not-modified';
   return undefined;
-}
-
-/**
- * Parses a single `bytes=` range. Like OSS, a malformed or multi-range header is ignored (the whole
- * object is returned); a well-formed range that starts past the end is 416.
- */
-function parseRange(header: string | undefined, size: number): [number, number] | undefined {
-  const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
-  if (!match) return undefined;
-  const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return undefined;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0) throw ossError.invalidRange();
-    return [Math.max(0, size - suffix), size - 1];
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  if (start >= size) throw ossError.invalidRange();
-  if (end < start) return undefined;
-  return [start, Math.min(end, size - 1)];
 }
 
 /** `response-*` query parameters override the stored headers on GET (§1.8). */
@@ -85,7 +79,7 @@ export async function getObject(ctx: OperationContext): Promise<void> {
   try {
     const { record } = lease;
     const headers = objectHeaders(record);
-    if (checkConditions(ctx, record) === 'not-modified') {
+    if (checkConditions(ctx.req.headers, record) === 'not-modified') {
       sendEmpty(ctx, 304, { ETag: record.etag, 'Last-Modified': headers['Last-Modified'] });
       return;
     }
@@ -93,8 +87,12 @@ export async function getObject(ctx: OperationContext): Promise<void> {
       const value = ctx.query.get(param);
       if (value !== undefined) headers[header] = headerValueOf(param, value);
     }
-    const range = record.size > 0 ? parseRange(ctx.req.headers.range, record.size) : undefined;
-    const [start, end] = range ?? [0, record.size - 1];
+    const range = resolveRange(
+      ctx.req.headers.range,
+      record.size,
+      rangeBehavior(ctx.req.headers['x-oss-range-behavior']),
+    );
+    const { start, end } = range ?? { start: 0, end: record.size - 1 };
     if (range) {
       headers['Content-Range'] = `bytes ${start}-${end}/${record.size}`;
       headers['Content-Length'] = end - start + 1;
@@ -117,7 +115,7 @@ export async function headObject(ctx: OperationContext): Promise<void> {
   const object = ctx.store.getObject(ctx.bucketName, ctx.key);
   if (!object) throw ossError.noSuchKey(ctx.key);
   const headers = objectHeaders(object);
-  if (checkConditions(ctx, object) === 'not-modified') {
+  if (checkConditions(ctx.req.headers, object) === 'not-modified') {
     sendEmpty(ctx, 304, { ETag: object.etag, 'Last-Modified': headers['Last-Modified'] });
     return;
   }

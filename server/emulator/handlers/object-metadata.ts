@@ -2,33 +2,18 @@
 // GetObject / HeadObject answer with (§1.1, §1.8).
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { MAX_TAGS } from '../../../lib/oss/limits.ts';
 import { STORAGE_CLASSES } from '../../../lib/oss/storage-class.ts';
-import { percentDecode } from '../../../lib/oss/uri-encode.ts';
 import { ossError } from '../errors.ts';
 import type { ObjectMetadata, ObjectRecord, StorageClass } from '../persistence/records.ts';
+import { parseTaggingHeader } from './object-tags.ts';
 
 const META_PREFIX = 'x-oss-meta-';
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
-/** Number of tags in an x-oss-tagging value (`k=v&k2=v2`, URL-encoded; a missing `=` means empty value). */
+/** Number of tags in an x-oss-tagging value (checked by the one set of tag rules). */
 export function countTags(tagging: string): number {
-  if (tagging === '') return 0;
-  const pairs = tagging.split('&');
-  for (const pair of pairs) {
-    const [name = '', value = ''] = pair.split('=', 2);
-    try {
-      if (percentDecode(name) === '') throw new Error('empty tag key');
-      percentDecode(value);
-    } catch {
-      throw ossError.invalidArgument('The tag provided was not a valid tag.', 'x-oss-tagging', tagging);
-    }
-  }
-  if (pairs.length > MAX_TAGS) {
-    throw ossError.invalidArgument('Object tags cannot be greater than 10', 'x-oss-tagging', tagging);
-  }
-  return pairs.length;
+  return parseTaggingHeader(tagging).length;
 }
 
 export function metadataFromHeaders(headers: IncomingHttpHeaders): ObjectMetadata {

@@ -2,17 +2,18 @@
 // lead's upload-callback feature plugs into.
 
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
-import type { Principal } from '../auth/authenticate.ts';
+import type { Authenticator, Principal } from '../auth/authenticate.ts';
 import { ossError } from '../errors.ts';
 import type { Address } from '../http/addressing.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Query } from '../http/query.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
 import type { BucketState, Store } from '../persistence/store.ts';
+import type { RequestValidator } from '../request-pipeline.ts';
 import type { Operation } from '../routing/operations.ts';
 
 export interface ObjectStoredEvent {
-  operation: 'PutObject' | 'CompleteMultipartUpload';
+  operation: 'PutObject' | 'PostObject' | 'CompleteMultipartUpload';
   exchange: Exchange;
   bucket: string;
   key: string;
@@ -40,7 +41,11 @@ export interface OperationContext extends Exchange {
   query: Query;
   store: Store;
   principal: Principal;
+  /** For handlers that authorize more than the operation's own action (a copy's source, each key of a batch). */
+  authenticator: Authenticator;
   onObjectStored?: ObjectStoredHook;
+  /** The upload callback's validation, for handlers whose options arrive in the body (PostObject). */
+  validateRequest?: RequestValidator;
 }
 
 export type OperationHandler = (ctx: OperationContext) => Promise<void>;
@@ -63,7 +68,7 @@ export const xmlTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19
 
 /** A non-negative integer query parameter; absent → `fallback`, > `max` → `max`. */
 export function integerParam(
-  ctx: OperationContext,
+  ctx: { query: Query },
   name: string,
   fallback: number,
   max = Number.MAX_SAFE_INTEGER,

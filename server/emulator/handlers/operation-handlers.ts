@@ -8,6 +8,8 @@ import {
   putBucketCors,
   putBucketLifecycle,
 } from './bucket-config-handlers.ts';
+import { copyObject, uploadPartCopy } from './copy-handlers.ts';
+import { deleteMultipleObjects } from './delete-multiple.ts';
 import { listObjects, listObjectsV2 } from './list-objects.ts';
 import { listMultipartUploads } from './list-uploads.ts';
 import {
@@ -19,8 +21,14 @@ import {
 } from './multipart-handlers.ts';
 import { deleteObject, getObject, getObjectMeta, headObject, putObject } from './object-handlers.ts';
 import type { OperationHandler } from './operation-context.ts';
+import { postObject } from './post-object.ts';
+import { getBucketInfo } from './service-handlers.ts';
+import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './tagging-handlers.ts';
 
-export const OPERATION_HANDLERS: Record<OperationName, OperationHandler> = {
+/** Operations on a bucket or an object; ListBuckets (no bucket) has its own context and handler. */
+export type BucketOperationName = Exclude<OperationName, 'ListBuckets'>;
+
+export const OPERATION_HANDLERS: Record<BucketOperationName, OperationHandler> = {
   ListMultipartUploads: listMultipartUploads,
   GetBucketCors: getBucketCors,
   PutBucketCors: putBucketCors,
@@ -38,4 +46,12 @@ export const OPERATION_HANDLERS: Record<OperationName, OperationHandler> = {
   GetObjectMeta: getObjectMeta,
   HeadObject: headObject,
   DeleteObject: deleteObject,
+  GetBucketInfo: getBucketInfo,
+  DeleteMultipleObjects: deleteMultipleObjects,
+  PostObject: postObject,
+  UploadPartCopy: uploadPartCopy,
+  CopyObject: copyObject,
+  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: getObjectTagging,
+  DeleteObjectTagging: deleteObjectTagging,
 };

@@ -46,20 +46,36 @@ export function resolveAddress(
   rawPath: string,
   options: AddressingOptions,
 ): Address {
+  return addressCandidates(host, rawPath, options)[0]!;
+}
+
+/**
+ * Every reading of a request's URL, most likely first. Only default-bucket addressing is ambiguous:
+ * `/name/key` may also be path style naming a bucket that does not exist (a mistyped bucket), and `/`
+ * may also be the bare endpoint (ListBuckets). OSS signs `/bucket/key`, so the signature tells which
+ * one the client meant: the pipeline tries the others when the first one's signature does not match.
+ */
+export function addressCandidates(
+  host: string | undefined,
+  rawPath: string,
+  options: AddressingOptions,
+): Address[] {
   const name = hostName(host);
   const path = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
   for (const base of options.baseHosts) {
     if (name.length > base.length + 1 && name.endsWith(`.${base}`)) {
-      return { bucket: name.slice(0, -(base.length + 1)), key: decode(path), style: 'virtual-host' };
+      return [{ bucket: name.slice(0, -(base.length + 1)), key: decode(path), style: 'virtual-host' }];
     }
   }
   const slash = path.indexOf('/');
   const first = decode(slash < 0 ? path : path.slice(0, slash));
   const rest = slash < 0 ? '' : path.slice(slash + 1);
-  if (first !== '' && options.bucketExists(first)) return { bucket: first, key: decode(rest), style: 'path' };
+  const pathStyle: Address = { bucket: first, key: decode(rest), style: 'path' };
+  const service: Address = { bucket: undefined, key: '', style: 'service' };
+  if (first !== '' && options.bucketExists(first)) return [pathStyle];
+  const other = path === '' ? [service] : first === '' ? [] : [pathStyle];
   if (options.defaultBucket !== undefined) {
-    return { bucket: options.defaultBucket, key: decode(path), style: 'default-bucket' };
+    return [{ bucket: options.defaultBucket, key: decode(path), style: 'default-bucket' }, ...other];
   }
-  if (first !== '') return { bucket: first, key: decode(rest), style: 'path' };
-  return { bucket: undefined, key: '', style: 'service' };
+  return other.length > 0 ? other : [service];
 }

@@ -6,8 +6,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { ossError } from '../errors.ts';
 import { BLOCK_BYTES, returnBlock, takeBlock } from './block-pool.ts';
 import { type BodyHasher, openBodyHasher } from './hash-pool.ts';
@@ -27,7 +27,8 @@ export const newId = () => randomBytes(16).toString('hex').toUpperCase();
 const MAX_BLOCKS_IN_FLIGHT = 4;
 
 export async function receiveBody(
-  source: IncomingMessage,
+  /** A request, or any byte stream (a form's file part, bytes of stored objects); `complete` where known. */
+  source: Readable & { complete?: boolean },
   tmpDir: string,
   maxBytes: number,
 ): Promise<ReceivedBody> {
@@ -64,7 +65,7 @@ export async function receiveBody(
       }
     }
     // A client that hangs up mid-body normally makes the iterator throw; this catches a quiet short read.
-    if (!source.complete) throw new Error('request body ended early');
+    if (source.complete === false) throw new Error('request body ended early');
     flush();
     await Promise.all(inFlight);
     await file.sync(); // before the rename that publishes it, so a renamed file is never a hole after a power cut

@@ -5,9 +5,9 @@
 // makes CompleteMultipartUpload O(parts): the object record simply lists the part blobs as its extents,
 // and no byte is copied. The commit point of every write is one atomic rename of one record file.
 
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
+import { constants, copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { type OssError, ossError } from '../errors.ts';
 import { listJsonFiles, readJson, writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
@@ -123,7 +123,8 @@ export class Store {
 
   // --- bodies --------------------------------------------------------------------------------------
 
-  receive(req: IncomingMessage, maxBytes: number): Promise<ReceivedBody> {
+  /** Streams a body (a request, a form's file, or bytes read from stored objects) to a temp file. */
+  receive(req: Readable, maxBytes: number): Promise<ReceivedBody> {
     return receiveBody(req, this.layout.tmpDir, maxBytes);
   }
 
@@ -223,6 +224,83 @@ export class Store {
     });
   }
 
+  /**
+   * CopyObject: the copy's extents are new names (hard links) of the source's immutable data files, so
+   * no byte is copied and deleting or overwriting the source later leaves the copy whole. The caller
+   * holds a lease on the source, which keeps its files in place until they are linked.
+   */
+  async copyObject(
+    source: ObjectRecord,
+    bucketName: string,
+    key: string,
+    metadata: ObjectMetadata,
+    forbidOverwrite: boolean,
+  ): Promise<ObjectRecord> {
+    return this.locks.run(objectLockName(bucketName, key), async () => {
+      const bucket = this.requireBucket(bucketName);
+      const previous = bucket.objects.get(key);
+      if (previous && forbidOverwrite) throw ossError.fileAlreadyExists('0026-00000201');
+      const extents: ObjectRecord['extents'] = [];
+      try {
+        for (const extent of source.extents) {
+          extents.push({ blob: await this.linkBlob(extent.blob), size: extent.size });
+        }
+        const record: ObjectRecord = {
+          key,
+          type: source.type,
+          size: source.size,
+          etag: source.etag,
+          crc64: source.crc64,
+          contentMd5: source.contentMd5,
+          lastModified: secondPrecision(this.now()),
+          extents,
+          metadata,
+        };
+        await this.commitObject(bucket, record, previous);
+        return record;
+      } catch (error) {
+        if (bucket.objects.get(key)?.extents !== extents) {
+          for (const { blob } of extents) await rm(this.layout.blobFile(blob), { force: true });
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Replaces an object's metadata (its tags) in place: same data, same ETag, same LastModified. */
+  async updateObjectMetadata(
+    bucketName: string,
+    key: string,
+    update: (metadata: ObjectMetadata) => ObjectMetadata,
+  ): Promise<ObjectRecord> {
+    return this.locks.run(objectLockName(bucketName, key), async () => {
+      const bucket = this.requireBucket(bucketName);
+      const current = bucket.objects.get(key);
+      if (!current) throw ossError.noSuchKey(key);
+      const record: ObjectRecord = { ...current, metadata: update(current.metadata) };
+      await writeJson(this.layout.objectFile(bucketName, key), record);
+      bucket.objects.set(key, record);
+      return record;
+    });
+  }
+
+  /**
+   * A second name for an immutable data file, so two records can share its bytes and each frees only
+   * its own name. A file system without hard links gets a (cloned where possible) copy instead.
+   */
+  private async linkBlob(blob: string): Promise<string> {
+    const copy = newId();
+    const from = this.layout.blobFile(blob);
+    const to = this.layout.blobFile(copy);
+    try {
+      await link(from, to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
+      await copyFile(from, to, constants.COPYFILE_FICLONE);
+    }
+    return copy;
+  }
+
   private async commitObject(
     bucket: BucketState,
     record: ObjectRecord,
@@ -278,26 +356,59 @@ export class Store {
     body: ReceivedBody,
   ): Promise<PartRecord> {
     return this.adoptOrDiscard(body, () =>
-      this.locks.runShared(uploadLockName(bucketName, uploadId), () =>
-        // Exclusive per part number, so that two bodies for one number update file and index in the same order.
-        this.locks.run(`${uploadLockName(bucketName, uploadId)}#${partNumber}`, async () => {
-          const upload = this.requireUpload(bucketName, uploadId, key);
-          const blob = await this.adoptBody(body);
-          const record: PartRecord = {
-            partNumber,
-            etag: `"${body.md5Hex}"`,
-            size: body.size,
-            crc64: body.crc64.toString(10),
-            blob,
-            lastModified: secondPrecision(this.now()),
-          };
-          await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
-          const replaced = upload.parts.get(partNumber);
-          upload.parts.set(partNumber, record);
-          if (replaced) await this.freeBlobs([replaced.blob]);
-          return record;
-        }),
-      ),
+      this.commitPart(bucketName, uploadId, key, partNumber, async () => ({
+        etag: `"${body.md5Hex}"`,
+        size: body.size,
+        crc64: body.crc64.toString(10),
+        blob: await this.adoptBody(body),
+      })),
+    );
+  }
+
+  /**
+   * UploadPartCopy of a whole single-blob object: the part is a new name (hard link) of the source's
+   * immutable data file, with the source's digests. The caller holds a lease on the source.
+   */
+  async putPartFromBlob(
+    bucketName: string,
+    uploadId: string,
+    key: string,
+    partNumber: number,
+    source: { blob: string; size: number; etag: string; crc64: string },
+  ): Promise<PartRecord> {
+    return this.commitPart(bucketName, uploadId, key, partNumber, async () => ({
+      etag: source.etag,
+      size: source.size,
+      crc64: source.crc64,
+      blob: await this.linkBlob(source.blob),
+    }));
+  }
+
+  /**
+   * Commits a part whose data `adopt` puts in place. Parts of one upload commit in parallel (the
+   * upload's lock shared, only a part number exclusive), while a Complete or Abort holds the upload
+   * exclusively: a part either commits before it, and is seen by it, or after it, and finds
+   * NoSuchUpload. No part is acknowledged and then silently lost.
+   */
+  private async commitPart(
+    bucketName: string,
+    uploadId: string,
+    key: string,
+    partNumber: number,
+    adopt: () => Promise<Pick<PartRecord, 'etag' | 'size' | 'crc64' | 'blob'>>,
+  ): Promise<PartRecord> {
+    return this.locks.runShared(uploadLockName(bucketName, uploadId), () =>
+      // Exclusive per part number, so that two bodies for one number update file and index in the same order.
+      this.locks.run(`${uploadLockName(bucketName, uploadId)}#${partNumber}`, async () => {
+        const upload = this.requireUpload(bucketName, uploadId, key);
+        const data = await adopt();
+        const record: PartRecord = { partNumber, ...data, lastModified: secondPrecision(this.now()) };
+        await writeJson(this.layout.partFile(bucketName, uploadId, partNumber), record);
+        const replaced = upload.parts.get(partNumber);
+        upload.parts.set(partNumber, record);
+        if (replaced) await this.freeBlobs([replaced.blob]);
+        return record;
+      }),
     );
   }
 

@@ -3,7 +3,8 @@
 // POST (forms included), `Sec-Fetch-Site` on everything (`none` only when the person typed the URL).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assumeRole, startSignedEmulator, stsOptions } from '../conformance/harness.ts';
+import { assumeRole, ossClient, startSignedEmulator, stsOptions } from '../conformance/harness.ts';
+import { inAnHour, postForm, signPostForm } from '../conformance/post-form.ts';
 import { BUCKET, type TestEmulator, xmlText } from '../test-support/emulator-fixture.ts';
 import { presignedPath } from '../test-support/presigned-path.ts';
 
@@ -120,6 +121,21 @@ describe('the public root key from web pages', () => {
       await presignedPath({ method: 'GET', bucket: BUCKET, key: '', query: [['uploads', '']] }),
     );
     expect(xmlText(uploads.text, 'UploadId')).toBeUndefined();
+  });
+
+  it('refuses a PostObject form signed with the root key from a foreign page: nothing is stored', async () => {
+    const policy = { expiration: inAnHour(), conditions: [['starts-with', '$key', 'uploads/']] };
+    const fields = { key: 'uploads/form.html', ...signPostForm(ossClient(emu), 'V4', policy) };
+    const post = (headers: Record<string, string>) =>
+      postForm(`${emu.url}/`, fields, Buffer.from('<script>steal()</script>'), { headers });
+    const refused = await post({ ...fromPage(ATTACKER), 'Sec-Fetch-Mode': 'navigate' });
+    expect(refused.status).toBe(403);
+    expect(xmlText(refused.text, 'Message')).toMatch(/root key/);
+    const stored = async () =>
+      emu.request('GET', await presignedPath({ method: 'GET', bucket: BUCKET, key: 'uploads/form.html' }));
+    expect((await stored()).status).toBe(404);
+    expect((await post(fromPage(APP))).status).toBe(204);
+    expect((await stored()).status).toBe(200);
   });
 
   it('serves the allowed origin, the address bar and local tools', async () => {

@@ -22,6 +22,7 @@ export function allowAllAuthenticator(): Authenticator & { actions: [OssAction, 
   return {
     actions,
     authenticate: async () => ({ accessKeyId: 'test-root', kind: 'root' }),
+    authenticateForm: async () => ({ accessKeyId: 'test-root', kind: 'root' }),
     authorize: (_principal, action, bucket, key) => {
       actions.push([action, bucket, key]);
     },

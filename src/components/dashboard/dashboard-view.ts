@@ -1,7 +1,8 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { createCredentialsProvider } from '../../../lib/credentials/credentials-provider.ts';
-import { subscribe } from '../../bridge/upload-bridge.ts';
+import type { UploadProblem } from '../../../lib/protocol/messages.ts';
+import { subscribe, type UploadSubscription } from '../../bridge/upload-bridge.ts';
 import { type AbortOutcome, DashboardState, type UploadRef } from '../../dashboard/dashboard-state.ts';
 import { uploadFromHash } from '../../dashboard/deep-link.ts';
 import { localUploadIds } from '../../dashboard/local-uploads.ts';
@@ -52,6 +53,8 @@ export class DashboardView extends LitElement {
     activeUploads: 0,
   };
   @state() private announcement = '';
+  /** An upload stopped because the bucket's CORS rule hides a header it is verified by (the fix is in the message). */
+  @state() private integrityProblem?: UploadProblem;
   @state() private outcome?: AbortOutcome;
   @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
 
@@ -63,7 +66,7 @@ export class DashboardView extends LitElement {
   });
   private readonly poller = new Poller(() => this.model.poll(), { onChange: () => this.requestUpdate() });
   private readonly history = new ThroughputHistory();
-  private unsubscribe?: () => void;
+  private subscription?: UploadSubscription;
   private readonly followHash = () => {
     const ref = uploadFromHash(location.hash);
     if (ref) void this.model.select(ref);
@@ -97,7 +100,8 @@ export class DashboardView extends LitElement {
 
   private startWatching() {
     this.poller.start();
-    this.unsubscribe ??= subscribe((uploads) => {
+    this.subscription ??= subscribe((uploads) => {
+      this.integrityProblem = uploads.find((u) => u.problem?.code === 'HeaderNotExposed')?.problem;
       this.throughput = summarizeUploads(uploads);
       this.history.add(this.throughput.rate, Date.now());
     });
@@ -105,8 +109,8 @@ export class DashboardView extends LitElement {
 
   private stopWatching() {
     this.poller.stop();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.subscription?.close();
+    this.subscription = undefined;
   }
 
   private async abortOne(ref: UploadRef) {
@@ -179,6 +183,7 @@ export class DashboardView extends LitElement {
       <p class="visually-hidden" role="status" aria-live="polite">${this.announcement}</p>
       <section aria-labelledby="throughput-heading">
         <h3 id="throughput-heading">This browser’s uploads</h3>
+        <oss-problem context="Verifying uploads" .problem=${this.integrityProblem}></oss-problem>
         <throughput-sparkline .samples=${this.history.values()} .totalBytes=${this.throughput.confirmedBytes}
           .ofBytes=${this.throughput.totalBytes || undefined}></throughput-sparkline>
         <p class="muted">${this.throughput.activeUploads} active ${this.throughput.activeUploads === 1 ? 'upload' : 'uploads'}</p>

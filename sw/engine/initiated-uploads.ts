@@ -1,0 +1,51 @@
+// Multipart uploads that an InitiateMultipartUpload whose answer never arrived may have created, and
+// aborting an upload in OSS including those. An upload records when it first sent Initiate (before
+// sending it); any upload of exactly its key initiated since then is taken to be its own.
+import { OssRequestError } from '../../lib/oss-client/errors.ts';
+import type { ListedUpload, OssClient } from '../../lib/oss-client/oss-client.ts';
+import type { CleanupRecord } from '../store/schema.ts';
+
+/**
+ * How far back before our own first Initiate an upload of the same key may have been initiated and
+ * still be ours: the clock skew OSS itself tolerates (RequestTimeTooSkewed, 15 minutes).
+ */
+const INITIATE_CLOCK_MARGIN_MS = 15 * 60_000;
+
+/** Uploads of exactly `key` initiated since `since` (server ms), newest first, except `others`. */
+export async function uploadsInitiatedSince(
+  client: OssClient,
+  key: string,
+  since: number,
+  others: ReadonlySet<string> = new Set(),
+): Promise<ListedUpload[]> {
+  const from = since - INITIATE_CLOCK_MARGIN_MS;
+  return (await client.listUploads(key))
+    .filter((u) => u.key === key && Date.parse(u.initiated) >= from && !others.has(u.uploadId))
+    .sort((a, b) => Date.parse(b.initiated) - Date.parse(a.initiated));
+}
+
+const isGone = (error: unknown) => error instanceof OssRequestError && error.code === 'NoSuchUpload';
+
+/**
+ * Aborts the upload's multipart upload; when its id was never learnt, every one its Initiates may
+ * have created (except `others`, the ones this browser's other uploads own). With the id known there
+ * is nothing else: an Initiate retried after a lost answer adopts the upload it created.
+ */
+export async function abortInOss(
+  client: OssClient,
+  cleanup: CleanupRecord,
+  others: ReadonlySet<string>,
+): Promise<void> {
+  const uploadIds = new Set<string>();
+  if (cleanup.uploadId) uploadIds.add(cleanup.uploadId);
+  else if (cleanup.initiatedSince !== undefined) {
+    for (const upload of await uploadsInitiatedSince(client, cleanup.key, cleanup.initiatedSince, others)) {
+      uploadIds.add(upload.uploadId);
+    }
+  }
+  for (const uploadId of uploadIds) {
+    await client.abortMultipartUpload(cleanup.key, uploadId).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+    });
+  }
+}
