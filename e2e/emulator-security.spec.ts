@@ -4,6 +4,8 @@
 // throughout (upload-stack.ts wires the emulator as `npm start` does).
 
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
+import { ossClient } from '../server/emulator/conformance/harness.ts';
+import { inAnHour, signPostForm } from '../server/emulator/conformance/post-form.ts';
 import { presignedPath } from '../server/emulator/test-support/presigned-path.ts';
 import {
   browserClientOptions,
@@ -70,38 +72,58 @@ test('a page of another origin can neither read, delete, upload nor administer; 
       headers: { 'Content-Type': 'text/plain' },
       scheme: 'v1',
     })}`,
+    postObject: `${emulator}/`,
     restart: `${emulator}/-/admin/restart`,
     deleteBucket: `${emulator}/-/admin/buckets/${BUCKET}`,
     createBucket: `${emulator}/-/admin/buckets/planted`,
   };
+  // A PostObject form (multipart/form-data needs no preflight) with a policy signed by the root key.
+  const policy = { expiration: inAnHour(), conditions: [['starts-with', '$key', 'uploads/']] };
+  const formFields = {
+    key: 'uploads/planted-by-form.html',
+    ...signPostForm(ossClient({ url: emulator }), 'V4', policy),
+  };
   const restartAnswer = page.waitForResponse(urls.restart);
-  const simple = await page.evaluate(async (urls) => {
-    const attempt = async (url: string, init: RequestInit) => {
-      try {
-        const response = await fetch(url, init);
-        return `read ${response.status} ${await response.text()}`;
-      } catch {
-        return 'blocked';
-      }
-    };
-    return {
-      read: await attempt(urls.read, {}),
-      readBlind: await attempt(urls.read, { mode: 'no-cors' }),
-      initiate: await attempt(urls.initiate, {
-        method: 'POST',
-        headers: { 'Content-Type': 'text/plain' },
-        body: 'x',
-      }),
-      restart: await attempt(urls.restart, { method: 'POST', mode: 'no-cors' }),
-      deleteBucket: await attempt(urls.deleteBucket, { method: 'DELETE' }),
-      createBucket: await attempt(urls.createBucket, { method: 'PUT' }),
-    };
-  }, urls);
+  const simple = await page.evaluate(
+    async ({ urls, formFields }) => {
+      const attempt = async (url: string, init: RequestInit) => {
+        try {
+          const response = await fetch(url, init);
+          return `read ${response.status} ${await response.text()}`;
+        } catch {
+          return 'blocked';
+        }
+      };
+      return {
+        read: await attempt(urls.read, {}),
+        readBlind: await attempt(urls.read, { mode: 'no-cors' }),
+        initiate: await attempt(urls.initiate, {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain' },
+          body: 'x',
+        }),
+        postObject: await attempt(urls.postObject, {
+          method: 'POST',
+          body: (() => {
+            const form = new FormData();
+            for (const [name, value] of Object.entries(formFields)) form.append(name, value);
+            form.append('file', new Blob(['<script>steal()</script>'], { type: 'text/html' }), 'x.html');
+            return form;
+          })(),
+        }),
+        restart: await attempt(urls.restart, { method: 'POST', mode: 'no-cors' }),
+        deleteBucket: await attempt(urls.deleteBucket, { method: 'DELETE' }),
+        createBucket: await attempt(urls.createBucket, { method: 'PUT' }),
+      };
+    },
+    { urls, formFields },
+  );
   expect(simple).toEqual({
     read: 'blocked',
     // An opaque answer: the page learns nothing, and the emulator refused it (below).
     readBlind: 'read 0 ',
     initiate: 'blocked',
+    postObject: 'blocked',
     restart: 'read 0 ',
     deleteBucket: 'blocked',
     createBucket: 'blocked',
@@ -133,13 +155,16 @@ test('a page of another origin can neither read, delete, upload nor administer; 
   }
 
   // What the emulator saw of the OSS requests: every one that reached it was refused.
-  const reached = [...stack.log.of('GetObject'), ...stack.log.of('InitiateMultipartUpload')];
-  expect(reached.length).toBeGreaterThanOrEqual(3);
+  const reached = (['GetObject', 'InitiateMultipartUpload', 'PostObject'] as const).flatMap((name) =>
+    stack.log.of(name),
+  );
+  expect(reached.length).toBeGreaterThanOrEqual(5);
   expect(reached.map((r) => r.status).filter((status) => status !== 403)).toEqual([]);
   expect(stack.log.of('DeleteObject')).toEqual([]);
 
   // Nothing changed: the object, the bucket, no upload started, no bucket planted.
   expect(await objectSha256(SECRET_KEY, stack.target)).toBeDefined();
+  expect(await objectSha256('uploads/planted-by-form.html', stack.target)).toBeUndefined();
   const health = (await (await fetch(`${emulator}/-/health`)).json()) as { buckets: string[] };
   expect(health.buckets).toContain(BUCKET);
   expect(health.buckets).not.toContain('planted');
