@@ -52,6 +52,16 @@ describe('npm start', () => {
     expect(app.output().stdout).toContain(`open http://localhost:${port}/`);
     expect((await fetch(`http://localhost:${port}/api/health`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${emulatorPort}/-/health`)).status).toBe(200);
+    // The emulator's bucket lets the app's own page in (under either loopback name), no other page.
+    const preflight = (origin: string) =>
+      fetch(`http://127.0.0.1:${emulatorPort}/uploads/x.bin`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' },
+      });
+    for (const origin of [`http://localhost:${port}`, `http://127.0.0.1:${port}`]) {
+      expect((await preflight(origin)).status, origin).toBe(200);
+    }
+    expect((await preflight('https://attacker.example')).status).toBe(403);
 
     app.child.kill('SIGINT');
     expect(await app.exited).toBe(0);

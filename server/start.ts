@@ -36,11 +36,16 @@ async function main(config: SkyliftConfig) {
       accessKeySecret: config.oss.accessKeySecret,
       // Lets OSS_STS_DURATION_SECONDS go below real STS's 900 s minimum, to watch tokens expire.
       stsMinDurationSeconds: Math.min(900, config.token.durationSeconds),
+      // The app's own page, and no other, may use the bucket from a browser (README, "Security model").
+      corsOrigins: config.emulator.corsOrigins,
+      allowedHosts: config.emulator.allowedHosts,
+      callbackAllowedNetworks: config.emulator.callbackAllowedNetworks,
     });
     emulatorUrl = emulator.url;
     closers.push(() => emulator.close());
     console.log(
-      `OSS emulator: ${emulator.url} (bucket ${config.oss.bucket}, data in ${config.emulator.dataDir})`,
+      `OSS emulator: ${emulator.url} (bucket ${config.oss.bucket}, data in ${config.emulator.dataDir}, ` +
+        `web pages allowed: ${config.emulator.corsOrigins.join(' ')})`,
     );
   } else {
     console.log(`OSS: ${config.oss.endpoint} (bucket ${config.oss.bucket})`);

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { ensureBuild } from '../../server/app/ensure-build.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
+import { corsRuleFor, renderCorsConfig } from '../../server/emulator/cors/cors-config.ts';
 import { startTestApp } from '../../server/token-service/test-stack.ts';
 import { spawnEmulator } from '../emulator/emulator-process.ts';
 import { NodeOssClient } from '../lib/node-oss-client.ts';
@@ -56,6 +57,13 @@ export async function startStack(): Promise<Stack> {
       { distDir: join(REPO_ROOT, 'dist') },
     );
     const oss = new NodeOssClient({ endpoint: emulator.url, bucket: BUCKET });
+    // The app's pages may use the bucket, as with `npm start` (the rule the emulator gives its buckets);
+    // the emulator runs in a process of its own and the app's port is known only now.
+    const cors = renderCorsConfig({ rules: [corsRuleFor(app.origins)], responseVary: false });
+    await oss.expectOk(
+      { method: 'PUT', key: '', query: [['cors', '']], body: Buffer.from(cors) },
+      'PutBucketCors',
+    );
     const internal = async (method: string, path: string) => {
       const response = await fetch(`${emulator.url}/-/bench/${path}`, { method });
       if (!response.ok) throw new Error(`${method} /-/bench/${path}: HTTP ${response.status}`);

@@ -19,7 +19,15 @@ describe('loadConfig', () => {
   it('defaults to the embedded emulator with its well-known credentials', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8080);
-    expect(config.emulator).toEqual({ host: '127.0.0.1', port: 9000, dataDir: './.data' });
+    expect(config.emulator).toEqual({
+      host: '127.0.0.1',
+      port: 9000,
+      dataDir: './.data',
+      // The app's own page, at the addresses a browser may show it under; no other page.
+      corsOrigins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
+      allowedHosts: [],
+      callbackAllowedNetworks: [],
+    });
     expect(config.oss).toMatchObject({
       bucket: 'skylift-dev',
       region: 'oss-cn-hangzhou',
@@ -34,6 +42,54 @@ describe('loadConfig', () => {
       access: { kind: 'loopback' },
       rateLimitPerMinute: 30,
     });
+  });
+
+  it('lets the emulator serve the app wherever it listens, and what the emulator variables add', () => {
+    const config = loadConfig({
+      HOST: 'Skylift.Test',
+      PORT: '8100',
+      OSS_EMULATOR_CORS_ORIGINS: 'http://localhost:5173, https://*.example.com,http://localhost:8100',
+      OSS_EMULATOR_ALLOWED_HOSTS: 'emulator.test,192.0.2.1',
+      OSS_EMULATOR_CALLBACK_ALLOW: '127.0.0.1, 10.0.0.0/8',
+    });
+    expect(config.emulator).toMatchObject({
+      corsOrigins: [
+        'http://localhost:8100',
+        'http://127.0.0.1:8100',
+        'http://skylift.test:8100',
+        'http://localhost:5173',
+        'https://*.example.com',
+      ],
+      allowedHosts: ['emulator.test', '192.0.2.1'],
+      callbackAllowedNetworks: ['127.0.0.1', '10.0.0.0/8'],
+    });
+    expect(loadConfig({ HOST: '0.0.0.0' }).emulator?.corsOrigins).toEqual([
+      'http://localhost:8080',
+      'http://127.0.0.1:8080',
+    ]);
+    expect(loadConfig({ HOST: '::1' }).emulator?.corsOrigins).toContain('http://[::1]:8080');
+  });
+
+  it.each([
+    [
+      'OSS_EMULATOR_CORS_ORIGINS',
+      'localhost:5173',
+      /^OSS_EMULATOR_CORS_ORIGINS: "localhost:5173" is not an origin/,
+    ],
+    ['OSS_EMULATOR_CORS_ORIGINS', 'http://localhost:5173/', /scheme, host and port only/],
+    [
+      'OSS_EMULATOR_ALLOWED_HOSTS',
+      'a.test,b test',
+      /^OSS_EMULATOR_ALLOWED_HOSTS: "b test" is not a host name/,
+    ],
+    [
+      'OSS_EMULATOR_CALLBACK_ALLOW',
+      '127.0.0.1,localhost',
+      /^OSS_EMULATOR_CALLBACK_ALLOW: "localhost" is not an IP/,
+    ],
+  ])('names %s when an entry is invalid', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
   it('takes every documented variable', () => {

@@ -3,6 +3,9 @@
 // the variable, and in real-OSS mode every missing variable is named at once.
 import { isIP } from 'node:net';
 import { BUCKET_NAME } from '../../lib/oss/bucket-name.ts';
+import { normaliseHostName } from '../net/addresses.ts';
+import { networkList } from '../net/network-list.ts';
+import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
 export class ConfigError extends Error {}
@@ -11,6 +14,12 @@ export interface EmulatorConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** Origins whose pages may use the bucket from a browser (CORS): the app's own, plus OSS_EMULATOR_CORS_ORIGINS. */
+  corsOrigins: string[];
+  /** Host names besides localhost and loopback IPs that requests may address (OSS_EMULATOR_ALLOWED_HOSTS). */
+  allowedHosts: string[];
+  /** Loopback/private networks upload callbacks may call (OSS_EMULATOR_CALLBACK_ALLOW). */
+  callbackAllowedNetworks: string[];
 }
 
 /** Who may obtain temporary credentials from POST /api/credentials. */
@@ -177,6 +186,53 @@ function tokenAccess(env: Env, emulatorMode: boolean, missing: string[]): TokenA
   }
 }
 
+/** A comma-separated list, each entry checked by `check` (which throws an Error saying what is wrong). */
+function list(env: Env, name: string, check: (entry: string) => unknown): string[] {
+  const entries = (env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    try {
+      check(entry);
+    } catch (error) {
+      throw new ConfigError(`${name}: ${(error as Error).message}`);
+    }
+  }
+  return entries;
+}
+
+/**
+ * The origins a browser shows the app under when it listens on `host`:`port` — what the emulator's
+ * CORS must allow for the app's own page. Unspecified addresses (0.0.0.0, ::) name no origin.
+ */
+export function appOrigins(host: string, port: number): string[] {
+  const names = new Set(['localhost', '127.0.0.1']);
+  try {
+    const name = normaliseHostName(host);
+    if (name !== '0.0.0.0' && name !== '[::]') names.add(name);
+  } catch {
+    // Not a host name a browser could use: only the loopback names reach the app.
+  }
+  return [...names].map((name) => `http://${name}:${port}`);
+}
+
+function emulatorConfig(env: Env, appHost: string, appPort: number): EmulatorConfig {
+  return {
+    host: EMULATOR_DEFAULTS.host,
+    port: port(env, 'OSS_EMULATOR_PORT', EMULATOR_DEFAULTS.port),
+    dataDir: env.DATA_DIR || EMULATOR_DEFAULTS.dataDir,
+    corsOrigins: [
+      ...new Set([
+        ...appOrigins(appHost, appPort),
+        ...list(env, 'OSS_EMULATOR_CORS_ORIGINS', checkOriginPattern),
+      ]),
+    ],
+    allowedHosts: list(env, 'OSS_EMULATOR_ALLOWED_HOSTS', normaliseHostName),
+    callbackAllowedNetworks: list(env, 'OSS_EMULATOR_CALLBACK_ALLOW', (entry) => networkList([entry])),
+  };
+}
+
 function region(env: Env, ossEndpoint: URL | undefined, missing: string[]): string {
   const fromEndpoint = ossEndpoint && REGIONAL_ENDPOINT_HOST.exec(ossEndpoint.hostname)?.[1];
   if (ossEndpoint && !env.OSS_REGION && !fromEndpoint) {
@@ -213,16 +269,11 @@ export function loadConfig(env: Env = process.env): SkyliftConfig {
   }
   const minDuration = emulatorMode ? STS_DURATION_LIMITS.emulatorMin : STS_DURATION_LIMITS.min;
   const host = env.HOST || 'localhost';
+  const appPort = port(env, 'PORT', 8080);
   return {
     host,
-    port: port(env, 'PORT', 8080),
-    emulator: emulatorMode
-      ? {
-          host: EMULATOR_DEFAULTS.host,
-          port: port(env, 'OSS_EMULATOR_PORT', EMULATOR_DEFAULTS.port),
-          dataDir: env.DATA_DIR || EMULATOR_DEFAULTS.dataDir,
-        }
-      : undefined,
+    port: appPort,
+    emulator: emulatorMode ? emulatorConfig(env, host, appPort) : undefined,
     oss: {
       bucket: matching(
         env,

@@ -10,6 +10,11 @@ export const EMULATOR_DEFAULTS = {
   region: 'oss-cn-hangzhou',
   accessKeyId: 'LTAIskyliftEmulatorRoot',
   accessKeySecret: 'skylift-emulator-root-secret',
+  /**
+   * Origins the buckets it creates allow (CORS): the app at its default PORT. `npm start` passes the
+   * app's actual origins instead.
+   */
+  corsOrigins: ['http://localhost:8080', 'http://127.0.0.1:8080'],
   /** The role the token service assumes; the emulator accepts any ARN of this shape. */
   roleArn: 'acs:ram::1000000000000000:role/skylift-uploader',
 } as const;

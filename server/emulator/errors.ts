@@ -45,11 +45,30 @@ const callbackFailed = (message: string, ec: '0007-00000203' | '0007-00000205' =
 export const ossError = {
   accessDenied: (message = 'You have no right to access this resource.') =>
     new OssError(403, 'AccessDenied', message, [], '0003-00000001'),
-  requestExpired: (expires: Date, serverTime: Date) =>
-    new OssError(403, 'AccessDenied', 'Request has expired.', [
-      ['Expires', iso(expires)],
-      ['ServerTime', iso(serverTime)],
-    ]),
+  /** A presigned URL past its expiry: EC 0002-00000069 for V1, 0002-00000236 for V4 (§21). */
+  requestExpired: (expires: Date, serverTime: Date, ec?: '0002-00000069' | '0002-00000236') =>
+    new OssError(
+      403,
+      'AccessDenied',
+      'Request has expired.',
+      [
+        ['Expires', iso(expires)],
+        ['ServerTime', iso(serverTime)],
+      ],
+      ec,
+    ),
+  /** A V4 presigned URL whose x-oss-date is more than 15 minutes ahead of the server (§21.2). */
+  requestNotYetValid: (requestTime: Date, serverTime: Date) =>
+    new OssError(
+      403,
+      'AccessDenied',
+      'The request time must be no earlier than 15 minutes before the time specified by x-oss-date.',
+      [
+        ['RequestTime', iso(requestTime)],
+        ['ServerTime', iso(serverTime)],
+      ],
+      '0002-00000235',
+    ),
   accessForbiddenCors: () =>
     new OssError(
       403,
@@ -241,6 +260,10 @@ export const ossError = {
     invalidCallback('The callbackUrl contains more than 5 urls.', 'callback', value, '0007-00000005'),
   callbackUrlInvalid: (url: string, value: string) =>
     invalidCallback(`The callbackUrl is invalid: ${url}`, 'callback', value, '0007-00000004'),
+  callbackTargetRefused: (url: string, reason: string, value: string) =>
+    invalidCallback(`The callbackUrl ${url} is not allowed: ${reason}.`, 'callback', value, '0007-00000004'),
+  callbackTargetUnreachable: (reason: string) =>
+    callbackFailed(`Error Status : -1.OSS can not connect to your callbackUrl: ${reason}.`),
   callbackBodyEmpty: (value: string) =>
     invalidCallback('The callbackBody is empty.', 'callback', value, '0007-00000011'),
   callbackBodyTypeInvalid: (value: string) =>
@@ -252,8 +275,12 @@ export const ossError = {
     ),
   callbackBodyMalformed: (detail: string, value: string) =>
     invalidCallback(`The callbackBody is malformed: ${detail}`, 'callback', value),
-  callbackFieldInvalid: (field: string, value: string) =>
-    invalidCallback(`The ${field} in the callback configuration is invalid.`, 'callback', value),
+  callbackFieldInvalid: (field: string, value: string, requirement?: string) =>
+    invalidCallback(
+      `The ${field} in the callback configuration is invalid${requirement ? `: ${requirement}` : ''}.`,
+      'callback',
+      value,
+    ),
   callbackVarInvalid: (key: string, value: string) =>
     invalidCallback(
       `The callback-var key ${JSON.stringify(key)} is invalid: keys must start with "x:", be lowercase and have string values.`,

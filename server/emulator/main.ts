@@ -1,5 +1,6 @@
 // `npm run emulator -- --port 9000 --data ./.data --host 127.0.0.1 --bucket skylift-dev
 //   --access-key-id X --access-key-secret Y [--callback-timeout-ms 5000]
+//   [--cors-origin http://localhost:8080 ...] [--allowed-host NAME ...] [--callback-allow 127.0.0.1 ...]
 //   [--fault-error-rate 0.05 --fault-error-status 503 --fault-reset-rate 0.02 --fault-latency-ms 50
 //    --fault-bandwidth 10000000 --fault-ops UploadPart,PutObject --fault-seed 42 --fault-drop-next 1
 //    --fault-lose-answer-rate 0.05 --fault-lose-answer-next 1]`
@@ -8,11 +9,17 @@
 
 import { parseArgs } from 'node:util';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { normaliseHostName } from '../net/addresses.ts';
+import { networkList } from '../net/network-list.ts';
+import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
 import { DataDirLockedError, startEmulator } from './server.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--data ${EMULATOR_DEFAULTS.dataDir}] [--host ${EMULATOR_DEFAULTS.host}]
   [--bucket ${EMULATOR_DEFAULTS.bucket}] [--access-key-id ID] [--access-key-secret SECRET] [--callback-timeout-ms 5000]
+  [--cors-origin ORIGIN]... (default ${EMULATOR_DEFAULTS.corsOrigins.join(' and ')}; * allows every web page)
+  [--allowed-host NAME]... (host names besides localhost and loopback IPs that requests may address)
+  [--callback-allow IP_OR_CIDR]... (loopback/private networks upload callbacks may call; none by default)
   [--fault-error-rate 0..1] [--fault-error-status 500|503] [--fault-reset-rate 0..1] [--fault-latency-ms N]
   [--fault-bandwidth BYTES_PER_SECOND] [--fault-ops UploadPart,PutObject] [--fault-seed N] [--fault-drop-next N]
   [--fault-lose-answer-rate 0..1] [--fault-lose-answer-next N]
@@ -36,6 +43,9 @@ const OPTIONS = {
   'access-key-id': { type: 'string', default: EMULATOR_DEFAULTS.accessKeyId },
   'access-key-secret': { type: 'string', default: EMULATOR_DEFAULTS.accessKeySecret },
   'callback-timeout-ms': { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  'allowed-host': { type: 'string', multiple: true },
+  'callback-allow': { type: 'string', multiple: true },
   'fault-error-rate': { type: 'string' },
   'fault-error-status': { type: 'string' },
   'fault-reset-rate': { type: 'string' },
@@ -62,6 +72,23 @@ const values = parseFlags();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+
+/** Each value of a repeatable flag, checked by `check` (which throws an Error saying what is wrong). */
+function listFlag(
+  name: 'cors-origin' | 'allowed-host' | 'callback-allow',
+  check: (value: string) => unknown,
+  fallback: readonly string[] = [],
+): string[] {
+  const list = values[name] ?? [...fallback];
+  for (const value of list) {
+    try {
+      check(value);
+    } catch (error) {
+      fail(`Invalid --${name}: ${(error as Error).message}`);
+    }
+  }
+  return list;
 }
 
 /** A numeric flag, or undefined when absent; parseFaultConfig checks the ranges. */
@@ -92,6 +119,9 @@ try {
   fail(`Invalid --fault-* flags: ${error.message}`);
 }
 const callbackTimeoutMs = numberFlag('callback-timeout-ms');
+const corsOrigins = listFlag('cors-origin', checkOriginPattern, EMULATOR_DEFAULTS.corsOrigins);
+const allowedHosts = listFlag('allowed-host', normaliseHostName);
+const callbackAllowedNetworks = listFlag('callback-allow', (entry) => networkList([entry]));
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid --port ${values.port}`);
@@ -106,6 +136,9 @@ const emulator = await startEmulator({
   accessKeySecret: values['access-key-secret'],
   faults,
   callbackTimeoutMs,
+  corsOrigins,
+  allowedHosts,
+  callbackAllowedNetworks,
 }).catch((error: unknown) => {
   if (error instanceof DataDirLockedError) fail(`${error.message} (--data).`);
   throw error;

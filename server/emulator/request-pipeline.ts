@@ -1,6 +1,7 @@
 // The emulator's request pipeline, layered like Azurite:
-//   internal routes (/-/...) → addressing → CORS → operation selection → fault injection →
-//   authentication → bucket lookup → authorization → handler → persistence.
+//   Host check → internal routes (/-/...) → addressing → CORS → operation selection → fault injection →
+//   authentication (root key from foreign pages refused) → bucket lookup → authorization → handler →
+//   persistence.
 // Every failure on the way is an OssError rendered by http/exchange.ts.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +18,8 @@ import { parseQuery, type Query } from './http/query.ts';
 import type { Store } from './persistence/store.ts';
 import { dispatchInternal, INTERNAL_PREFIX, type InternalRoute } from './routing/internal-routes.ts';
 import { type OperationName, type OperationScope, selectOperation } from './routing/operations.ts';
+import { refuseForeignHost } from './security/foreign-host.ts';
+import { refuseRootKeyFromForeignPages } from './security/root-key-from-pages.ts';
 
 /**
  * Runs after the operation is known and before authentication, so a fault can hit any request,
@@ -31,6 +34,8 @@ export type FaultInjector = (
 
 export interface PipelineDeps {
   store: Store;
+  /** Whether a Host header names this emulator: checked first on every route (DNS rebinding). */
+  isAllowedHost(host: string | undefined): boolean;
   authenticator: Authenticator;
   now: () => number;
   /** Host names under which `<bucket>.<host>` is virtual-host addressing. */
@@ -106,6 +111,10 @@ export function createRequestListener(
     void (async () => {
       const method = req.method ?? 'GET';
       const { rawPath, rawQuery } = splitUrl(req.url ?? '/');
+      if (!deps.isAllowedHost(req.headers.host)) {
+        refuseForeignHost(exchange, rawPath.startsWith(INTERNAL_PREFIX));
+        return;
+      }
       if (rawPath.startsWith(INTERNAL_PREFIX)) {
         const path = rawPath.slice(INTERNAL_PREFIX.length);
         if (!(await dispatchInternal(deps.internalRoutes, exchange, path, parseQuery(rawQuery)))) {
@@ -142,6 +151,8 @@ export function createRequestListener(
           req,
         ));
         operation = selectOperation(method, scopeOf(address), query, req.headers);
+        const cors = address.bucket === undefined ? undefined : store.bucket(address.bucket)?.record.cors;
+        refuseRootKeyFromForeignPages(principal, req, cors);
       }
       if (address.bucket === undefined) {
         deps.authenticator.authorize(principal!, operation.action, '', '');

@@ -102,9 +102,9 @@ describe('request pipeline', () => {
       const res = await send(running.url, 'GET', '/k');
       expect(res.status).toBe(403);
       expect(xmlText(res.text, 'Code')).toBe('AccessDenied');
-      // Preflights are unsigned by nature and still answered.
+      // Preflights are unsigned by nature and still answered: from the app's default origin.
       const preflight = await send(running.url, 'OPTIONS', '/k', {
-        headers: { Origin: 'http://x', 'Access-Control-Request-Method': 'PUT' },
+        headers: { Origin: 'http://localhost:8080', 'Access-Control-Request-Method': 'PUT' },
       });
       expect(preflight.status).toBe(200);
     } finally {
@@ -238,6 +238,14 @@ describe('CLI', () => {
         dataDir,
         '--bucket',
         'cli-bucket',
+        '--cors-origin',
+        'http://localhost:5173',
+        '--cors-origin',
+        'https://*.example.com',
+        '--allowed-host',
+        'emulator.test',
+        '--callback-allow',
+        '127.0.0.1',
       ],
       { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -256,10 +264,15 @@ describe('CLI', () => {
       expect(match).not.toBeNull();
       const health = await send(match![1]!, 'GET', '/-/health');
       expect(JSON.parse(health.text).buckets).toEqual(['cli-bucket']);
-      const preflight = await send(match![1]!, 'OPTIONS', '/k', {
-        headers: { Origin: 'http://x', 'Access-Control-Request-Method': 'PUT' },
-      });
-      expect(preflight.status).toBe(200);
+      const preflight = (origin: string) =>
+        send(match![1]!, 'OPTIONS', '/k', {
+          headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' },
+        });
+      expect((await preflight('http://localhost:5173')).status).toBe(200);
+      expect((await preflight('https://app.example.com')).status).toBe(200);
+      expect((await preflight('http://localhost:8080')).status).toBe(403);
+      const named = await send(match![1]!, 'GET', '/-/health', { headers: { Host: 'emulator.test:9000' } });
+      expect(named.status).toBe(200);
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
@@ -273,6 +286,12 @@ describe('CLI', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--port', 'abc'], /^Invalid --port abc$/m],
     [['--fault-error-rate', '2'], /^Invalid --fault-\* flags: /m],
+    [['--cors-origin', 'localhost:8080'], /^Invalid --cors-origin: "localhost:8080" is not an origin/m],
+    [['--allowed-host', 'evil/path'], /^Invalid --allowed-host: "evil\/path" is not a host name/m],
+    [
+      ['--callback-allow', 'localhost'],
+      /^Invalid --callback-allow: "localhost" is not an IP address or CIDR/m,
+    ],
   ])('refuses %j with one clear line and exit code 2', async (args, message) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/emulator/main.ts', ...args], {
       cwd: join(import.meta.dirname, '../..'),

@@ -3,10 +3,12 @@
 import { createServer, type Server, STATUS_CODES } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { hostAllowList } from '../net/host-allow-list.ts';
+import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { type Authenticator, createAuthenticator } from './auth/authenticate.ts';
 import { createStsHandler } from './auth/sts-handler.ts';
 import { createUploadCallbacks } from './callback/upload-callback.ts';
-import { PERMISSIVE_CORS_RULE } from './cors/cors-config.ts';
+import { applyEmulatorCors } from './cors/emulator-cors.ts';
 import { type OssError, ossError } from './errors.ts';
 import { faultAdminRoutes } from './faults/admin-routes.ts';
 import type { FaultConfig } from './faults/fault-config.ts';
@@ -20,6 +22,7 @@ import { lockDataDir } from './persistence/data-dir-lock.ts';
 import { Store } from './persistence/store.ts';
 import { createRequestListener, type FaultInjector } from './request-pipeline.ts';
 import { defaultInternalRoutes, type InternalRoute } from './routing/internal-routes.ts';
+import { isEmulatorHost } from './security/foreign-host.ts';
 
 export type { Authenticator } from './auth/authenticate.ts';
 export type { FaultConfig } from './faults/fault-config.ts';
@@ -37,8 +40,24 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Bucket for requests whose Host and path name none (ali-oss `cname: true` / IP endpoints). */
   defaultBucket?: string;
-  /** Created at start (if missing) with the permissive CORS rule. */
+  /** Created at start if missing, with a CORS rule for `corsOrigins` (cors/emulator-cors.ts). */
   createBuckets?: string[];
+  /**
+   * Origins of the pages that may use `createBuckets` from a browser: the app's. Default: the app at
+   * its default address (EMULATOR_DEFAULTS.corsOrigins); `['*']` lets every web page in.
+   */
+  corsOrigins?: string[];
+  /**
+   * Host names (and IP literals) requests may address besides localhost, *.localhost, loopback IPs
+   * and `host`; a name's subdomains are allowed too (virtual-host buckets). Anything else is refused
+   * (DNS rebinding protection).
+   */
+  allowedHosts?: string[];
+  /**
+   * Loopback/private IP addresses and CIDR ranges upload callbacks may call (e.g. `127.0.0.1` for an
+   * app server on this machine); other non-public addresses are refused (callback/callback-targets.ts).
+   */
+  callbackAllowedNetworks?: string[];
   accessKeyId?: string;
   accessKeySecret?: string;
   /** Seals STS tokens; shared by the STS endpoint and the authenticator. Defaults to the root secret. */
@@ -76,6 +95,11 @@ export interface RunningEmulator {
   restart(): Promise<void>;
   /** The fault switchboard, same as /-/admin/faults. */
   faults: FaultInjection;
+  /**
+   * Replaces `corsOrigins` and applies them to the `createBuckets` buckets now, e.g. once the app they
+   * serve listens on a port picked at start.
+   */
+  setCorsOrigins(origins: string[]): Promise<void>;
 }
 
 /** Node's default is 16 KiB; OSS allows 8 KiB of user metadata on top of a long STS token and a V4 signature. */
@@ -163,11 +187,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     minDurationSeconds: options.stsMinDurationSeconds,
   });
   let url = '';
+  let corsOrigins = (options.corsOrigins ?? [...EMULATOR_DEFAULTS.corsOrigins]).map(checkOriginPattern);
+  const hosts = hostAllowList([host, ...(options.allowedHosts ?? [])]);
   const faults = createFaultInjection(options.faults);
   const callbacks = createUploadCallbacks({
     dataDir,
     baseUrl: () => url,
     timeoutMs: options.callbackTimeoutMs,
+    allowedNetworks: options.callbackAllowedNetworks,
   });
   // Before the operation: the caller's hook, then injected faults (the upload callback is validated
   // later, once the request is authorized).
@@ -182,9 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function openInstance(port: number, portMayBeBusy: boolean): Promise<Instance> {
     const fence = fenceStore(await Store.open(dataDir, now));
     const store = fence.store;
-    for (const name of options.createBuckets ?? []) {
-      await store.ensureBucket(name, { cors: { rules: [PERMISSIVE_CORS_RULE], responseVary: false } });
-    }
+    for (const name of options.createBuckets ?? []) await applyEmulatorCors(store, name, corsOrigins);
     const server = createServer(
       {
         maxHeaderSize: MAX_HEADER_BYTES,
@@ -196,9 +221,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       },
       createRequestListener({
         store,
+        isAllowedHost: (hostHeader) => isEmulatorHost(hosts, hostHeader),
         authenticator,
         now,
-        baseHosts: [...new Set(['localhost', host.toLowerCase()])],
+        baseHosts: [...new Set(['localhost', host.toLowerCase(), ...hosts.names])],
         defaultBucket: options.defaultBucket,
         internalRoutes: [
           ...(options.internalRoutes ?? []),
@@ -269,6 +295,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sweepLifecycle: sweep,
     restart: () => restart(),
     faults,
+    setCorsOrigins: (origins) =>
+      serialized(async () => {
+        corsOrigins = origins.map(checkOriginPattern);
+        for (const name of options.createBuckets ?? []) {
+          await applyEmulatorCors(instance.fence.store, name, corsOrigins);
+        }
+      }),
     close: () =>
       serialized(async () => {
         if (closed) return;

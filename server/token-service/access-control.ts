@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { TokenAccessConfig } from '../config/config.ts';
+import { isLoopbackAddress, isLoopbackHost } from '../net/addresses.ts';
 
 export type AccessDecision =
   | { allowed: true; client: string }
@@ -19,21 +20,6 @@ const peer = (request: FastifyRequest) => request.socket.remoteAddress ?? '';
 
 const withoutIpv4Mapping = (ip: string) => (ip.startsWith('::ffff:') ? ip.slice(7) : ip);
 
-export function isLoopbackAddress(ip: string): boolean {
-  const address = withoutIpv4Mapping(ip);
-  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
-}
-
-/**
- * Host names a loopback-only service can legitimately be reached under. Checking Host stops DNS
- * rebinding: a web page whose own domain is pointed at 127.0.0.1 would otherwise be same-origin
- * with the token service and could read the credentials.
- */
-function isLoopbackHost(hostHeader: string | undefined): boolean {
-  const host = (hostHeader ?? '').toLowerCase().replace(/:\d+$/, '');
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || isLoopbackAddress(host);
-}
-
 const refuse = (status: 401 | 403, error: string, message: string, headers?: Record<string, string>) =>
   ({ allowed: false, status, error, message, ...(headers ? { headers } : {}) }) as const;
 
@@ -49,6 +35,8 @@ function loopback(): AccessStrategy {
             'To serve other clients, configure TOKEN_ACCESS=bearer or proxy-header (see docs/real-oss.md).',
         );
       }
+      // Checking Host stops DNS rebinding: a web page whose own domain is pointed at 127.0.0.1 would
+      // otherwise be same-origin with the token service and could read the credentials.
       if (!isLoopbackHost(request.headers.host)) {
         return refuse(
           403,

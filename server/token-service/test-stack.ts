@@ -1,11 +1,12 @@
 // Test support: the real emulator (with 1-second STS tokens allowed) and the real app server with the
-// token service, both on free ports, wired exactly as server/start.ts wires them.
+// token service, both on free ports, wired exactly as server/start.ts wires them. The emulator keeps the
+// product's security defaults; a stack whose pages use it passes the app's `origins` to setCorsOrigins.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createAppServer } from '../app/app-server.ts';
-import { loadConfig, type SkyliftConfig } from '../config/config.ts';
+import { appOrigins, loadConfig, type SkyliftConfig } from '../config/config.ts';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../emulator/server.ts';
 import { tokenServiceOptions } from './from-config.ts';
@@ -47,6 +48,11 @@ export interface TestApp {
   config: SkyliftConfig;
   /** `http://127.0.0.1:<port>/api/credentials` */
   credentialsUrl: string;
+  /**
+   * The origins a browser shows this app under (config.ts appOrigins): what the emulator's bucket must
+   * allow, as `npm start` allows it — known only now that the app listens on a port of its own.
+   */
+  origins: string[];
   /** Everything the token service logged. */
   logs: string[];
   close(): Promise<void>;
@@ -81,6 +87,7 @@ export async function startTestApp(
     app,
     config,
     credentialsUrl: `http://127.0.0.1:${port}/api/credentials`,
+    origins: appOrigins('127.0.0.1', port),
     logs,
     close: async () => {
       await app.close();

@@ -66,14 +66,14 @@ const signedV4 = async (credentials: Credentials, at = T, request = upload) =>
   wire(request, await signRequestV4(request, credentials, { region: REGION, now: new Date(at) }));
 const signedV1 = async (credentials: Credentials, at = T, request = upload) =>
   wire(request, await signRequestV1(request, credentials, { now: new Date(at) }));
-const presignedV4 = async (credentials: Credentials, expiresSeconds: number, request = upload) =>
+const presignedV4 = async (credentials: Credentials, expiresSeconds: number, request = upload, at = T) =>
   wire(
     request,
     {},
-    await presignV4(request, credentials, { region: REGION, now: new Date(T), expiresSeconds }),
+    await presignV4(request, credentials, { region: REGION, now: new Date(at), expiresSeconds }),
   );
-const presignedV1 = async (credentials: Credentials, expiresSeconds: number, request = upload) =>
-  wire(request, {}, await presignV1(request, credentials, { now: new Date(T), expiresSeconds }));
+const presignedV1 = async (credentials: Credentials, expiresSeconds: number, request = upload, at = T) =>
+  wire(request, {}, await presignV1(request, credentials, { now: new Date(at), expiresSeconds }));
 
 async function failure(promise: Promise<unknown>): Promise<OssError> {
   try {
@@ -388,5 +388,49 @@ describe('authentication failures, in OSS order', () => {
     const headers = { ...req.headers, 'x-oss-date': '20250116T083000Z' };
     const err = await failure(authenticatorAt(T + 24 * 60 * MINUTE).authenticate({ ...req, headers }));
     expect(err.code).toBe('InvalidArgument');
+  });
+});
+
+describe('presigned URL validity window (oss-api.md §21)', () => {
+  it('V4: an x-oss-date more than 15 minutes ahead of the server → AccessDenied 0002-00000235', async () => {
+    // Signed by a client whose clock runs 16 minutes ahead; 14 minutes ahead is within OSS's tolerance.
+    const ahead = await presignedV4(ROOT, 600, upload, T + 16 * MINUTE);
+    const err = await failure(authenticatorAt(T).authenticate(ahead));
+    expect([err.status, err.code, err.ec]).toEqual([403, 'AccessDenied', '0002-00000235']);
+    expect(err.message).toBe(
+      'The request time must be no earlier than 15 minutes before the time specified by x-oss-date.',
+    );
+    expect(detail(err, 'ServerTime')).toBe('2025-01-15T08:30:00.000Z');
+    const slightlyAhead = await presignedV4(ROOT, 600, upload, T + 14 * MINUTE);
+    await expect(authenticatorAt(T).authenticate(slightlyAhead)).resolves.toBeDefined();
+  });
+
+  it('V4: dating a URL in the future cannot stretch it past 7 days', async () => {
+    // The longest allowed x-oss-expires, from a date a year ahead, would otherwise work for a year.
+    const aYearAhead = await presignedV4(ROOT, 604_800, upload, T + 365 * 24 * 60 * MINUTE);
+    expect((await failure(authenticatorAt(T).authenticate(aYearAhead))).ec).toBe('0002-00000235');
+  });
+
+  it('V4: x-oss-expires outside 1..604800 → InvalidArgument 0002-00000232', async () => {
+    const req = await presignedV4(ROOT, 600);
+    for (const expires of ['0', '604801', '-1', '1.5']) {
+      const bad = { ...req, rawQuery: req.rawQuery.replace('x-oss-expires=600', `x-oss-expires=${expires}`) };
+      const err = await failure(authenticatorAt(T).authenticate(bad));
+      expect([err.status, err.code, err.ec], expires).toEqual([400, 'InvalidArgument', '0002-00000232']);
+    }
+  });
+
+  it('expired URLs carry the EC of their scheme: V4 0002-00000236, V1 0002-00000069', async () => {
+    const v4 = await failure(authenticatorAt(T + 601_000).authenticate(await presignedV4(ROOT, 600)));
+    expect([v4.code, v4.ec]).toEqual(['AccessDenied', '0002-00000236']);
+    const v1 = await failure(authenticatorAt(T + 601_000).authenticate(await presignedV1(ROOT, 600)));
+    expect([v1.code, v1.ec]).toEqual(['AccessDenied', '0002-00000069']);
+  });
+
+  it('V1: Expires that is not a Unix time → InvalidArgument 0002-00000070', async () => {
+    const req = await presignedV1(ROOT, 600);
+    const bad = { ...req, rawQuery: req.rawQuery.replace(/Expires=\d+/, 'Expires=soon') };
+    const err = await failure(authenticatorAt(T).authenticate(bad));
+    expect([err.status, err.code, err.ec]).toEqual([400, 'InvalidArgument', '0002-00000070']);
   });
 });

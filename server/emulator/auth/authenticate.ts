@@ -99,14 +99,32 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return verifySecurityToken(tokenSecret, accessKeyId, token, now());
   }
 
+  /**
+   * Header signatures: the request time within ±15 minutes. Presigned URLs (§21): V1 until Expires;
+   * V4 from 15 minutes before x-oss-date until x-oss-date + x-oss-expires, so a URL dated in the
+   * future cannot outlive the 7-day limit on x-oss-expires.
+   */
   function checkTime(signed: SignedRequest): void {
     const serverTime = now();
-    if (signed.scheme === 'v4-header' || signed.scheme === 'v1-header') {
-      if (Math.abs(serverTime - signed.requestTime) > MAX_SKEW_MS) {
-        throw ossError.requestTimeTooSkewed(new Date(signed.requestTime), new Date(serverTime));
-      }
-    } else if (signed.expiresAt !== undefined && serverTime > signed.expiresAt) {
-      throw ossError.requestExpired(new Date(signed.expiresAt), new Date(serverTime));
+    switch (signed.scheme) {
+      case 'v4-header':
+      case 'v1-header':
+        if (Math.abs(serverTime - signed.requestTime) > MAX_SKEW_MS) {
+          throw ossError.requestTimeTooSkewed(new Date(signed.requestTime), new Date(serverTime));
+        }
+        return;
+      case 'v4-query':
+        if (signed.requestTime - serverTime > MAX_SKEW_MS) {
+          throw ossError.requestNotYetValid(new Date(signed.requestTime), new Date(serverTime));
+        }
+        if (signed.expiresAt !== undefined && serverTime > signed.expiresAt) {
+          throw ossError.requestExpired(new Date(signed.expiresAt), new Date(serverTime), '0002-00000236');
+        }
+        return;
+      case 'v1-query':
+        if (serverTime > signed.expiresAt) {
+          throw ossError.requestExpired(new Date(signed.expiresAt), new Date(serverTime), '0002-00000069');
+        }
     }
   }
 

@@ -191,10 +191,11 @@ export function parseSignedRequest(req: AuthRequest): SignedRequest {
     const rawExpires = required(query, 'x-oss-expires');
     const expires = Number(rawExpires);
     if (!/^\d+$/.test(rawExpires) || expires < 1 || expires > MAX_PRESIGN_V4_SECONDS) {
-      throw invalid(
+      throw ossError.invalidArgument(
         `x-oss-expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_V4_SECONDS}.`,
         'x-oss-expires',
         rawExpires,
+        '0002-00000232',
       );
     }
     const signature = required(query, 'x-oss-signature');
@@ -228,7 +229,14 @@ export function parseSignedRequest(req: AuthRequest): SignedRequest {
       `A presigned URL needs OSSAccessKeyId, Expires and Signature; this one lacks ${missing.join(', ')}.`,
     );
   }
-  if (!/^\d+$/.test(expires)) throw invalid('Expires must be a Unix time in seconds.', 'Expires', expires);
+  if (!/^\d+$/.test(expires)) {
+    throw ossError.invalidArgument(
+      'Expires must be a Unix time in seconds.',
+      'Expires',
+      expires,
+      '0002-00000070',
+    );
+  }
   return {
     scheme: 'v1-query',
     accessKeyId,

@@ -17,7 +17,8 @@ let client: OSS;
 let app: CallbackTestServer;
 
 beforeAll(async () => {
-  emulator = await startSignedEmulator();
+  // The app server listens on this machine, which callbacks may reach only when allowed.
+  emulator = await startSignedEmulator({ callbackAllowedNetworks: ['127.0.0.1'] });
   app = await startCallbackServer();
   client = ossClient(emulator);
 });

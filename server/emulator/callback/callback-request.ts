@@ -2,6 +2,7 @@
 // before the body is taken, because OSS refuses a request with a bad callback without storing anything.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { isHostHeaderValue } from '../../net/addresses.ts';
 import { type CallbackArgument, ossError } from '../errors.ts';
 import type { Query } from '../http/query.ts';
 import { findMalformedVariable } from './callback-variables.ts';
@@ -18,6 +19,8 @@ export interface CallbackRequest {
   bodyType: CallbackBodyType;
   /** `x:name` → value, from callback-var. */
   vars: Map<string, string>;
+  /** The callback parameter as sent, for ArgumentValue in errors about it. */
+  raw: string;
 }
 
 /** OSS's limit on the decoded callback and callback-var JSON (§5). */
@@ -123,15 +126,24 @@ export function readCallbackRequest(headers: IncomingHttpHeaders, query: Query):
   const bodyType = (optionalString(config, 'callbackBodyType', raw) ?? BODY_TYPES[0]!).trim().toLowerCase();
   if (!BODY_TYPES.includes(bodyType)) throw ossError.callbackBodyTypeInvalid(raw);
 
-  const host = optionalString(config, 'callbackHost', raw);
+  const host = optionalString(config, 'callbackHost', raw)?.trim();
+  // It becomes the callback's Host header: no CR/LF, control characters or text other than a host.
+  if (host && !isHostHeaderValue(host)) {
+    throw ossError.callbackFieldInvalid(
+      'callbackHost',
+      raw,
+      'it must be a host name or IP address, optionally with a port',
+    );
+  }
   const sni = config.callbackSNI;
   if (sni !== undefined && typeof sni !== 'boolean') throw ossError.callbackFieldInvalid('callbackSNI', raw);
 
   return {
     urls,
-    host: host === undefined || host.trim() === '' ? undefined : host.trim(),
+    host: host || undefined,
     body,
     bodyType: bodyType as CallbackBodyType,
     vars: parseVars(source.vars),
+    raw,
   };
 }

@@ -32,7 +32,8 @@ let app: CallbackTestServer;
 let deadPort: number;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ callbackTimeoutMs: 400 });
+  // The app server listens on this machine, which callbacks may reach only when allowed.
+  emulator = await startTestEmulator({ callbackTimeoutMs: 400, callbackAllowedNetworks: ['127.0.0.1'] });
   app = await startCallbackServer();
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,9 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { type OssError, ossError } from '../errors.ts';
+import { CallbackTargetRefused } from './callback-targets.ts';
 
 /** OSS's limit on the app server's answer (current docs; older ones said 1 MB). */
 export const MAX_CALLBACK_RESPONSE_BYTES = 3 * 1024 * 1024;
@@ -19,6 +21,8 @@ export interface CallbackPost {
   authorization: string;
   /** base64 of the public key's URL. */
   publicKeyUrl: string;
+  /** Resolves the URL's host name (callback-targets.ts: refuses addresses callbacks may not reach). */
+  lookup?: LookupFunction;
 }
 
 export type CallbackOutcome =
@@ -78,6 +82,7 @@ export function postCallback(post: CallbackPost, timeoutMs: number): Promise<Cal
       method: 'POST',
       // A fresh connection per callback, as OSS's `Connection: close` request implies.
       agent: false,
+      lookup: post.lookup,
       headers: {
         Host: post.host ?? url.host,
         Connection: 'close',
@@ -90,7 +95,15 @@ export function postCallback(post: CallbackPost, timeoutMs: number): Promise<Cal
     });
     // The limit covers connecting, the app server's work and its answer, like OSS's 5 seconds.
     const timer = setTimeout(() => settle(failed(ossError.callbackTimedOut())), timeoutMs);
-    req.on('error', () => settle(failed(ossError.callbackUnreachable())));
+    req.on('error', (error) =>
+      settle(
+        failed(
+          error instanceof CallbackTargetRefused
+            ? ossError.callbackTargetUnreachable(error.message)
+            : ossError.callbackUnreachable(),
+        ),
+      ),
+    );
     req.on('response', (res) => {
       if (res.statusCode !== 200) {
         settle(failed(ossError.callbackErrorStatus(res.statusCode ?? 0)));

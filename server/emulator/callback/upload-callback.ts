@@ -15,6 +15,7 @@ import type { RequestValidator } from '../request-pipeline.ts';
 import type { InternalRoute } from '../routing/internal-routes.ts';
 import { type CallbackRequest, readCallbackRequest } from './callback-request.ts';
 import { callbackAuthorization, callbackSigningKey } from './callback-signing-key.ts';
+import { callbackTargets } from './callback-targets.ts';
 import { renderCallbackBody, systemVariables } from './callback-variables.ts';
 import { type CallbackOutcome, DEFAULT_CALLBACK_TIMEOUT_MS, postCallback } from './deliver-callback.ts';
 
@@ -28,6 +29,8 @@ export interface UploadCallbackOptions {
   baseUrl: () => string;
   /** How long the app server has to answer; OSS's 5 s by default. */
   timeoutMs?: number;
+  /** Loopback/private IP addresses and CIDR ranges callbacks may reach (callback-targets.ts); none by default. */
+  allowedNetworks?: readonly string[];
 }
 
 export interface UploadCallbacks {
@@ -41,6 +44,7 @@ export interface UploadCallbacks {
 export function createUploadCallbacks(options: UploadCallbackOptions): UploadCallbacks {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
   const signingKey = callbackSigningKey(options.dataDir);
+  const targets = callbackTargets(options.allowedNetworks ?? []);
   // Parsed in check(), consumed once the object is stored; weak, so a request that fails in between
   // (auth, NoSuchUpload, a cut connection) leaves nothing behind.
   const requested = new WeakMap<IncomingMessage, CallbackRequest>();
@@ -65,6 +69,7 @@ export function createUploadCallbacks(options: UploadCallbackOptions): UploadCal
         body,
         authorization: callbackAuthorization(privateKey, url, body),
         publicKeyUrl,
+        lookup: targets.lookup,
       };
       outcome = await postCallback(post, left);
       if (outcome.ok || outcome.answered) break;
@@ -80,7 +85,9 @@ export function createUploadCallbacks(options: UploadCallbackOptions): UploadCal
       const callback = fields
         ? readCallbackRequest(fields, new Map())
         : readCallbackRequest(req.headers, query);
-      if (callback) requested.set(req, callback);
+      if (!callback) return;
+      await targets.check(callback.urls, callback.raw);
+      requested.set(req, callback);
     },
     onObjectStored: async (event) => {
       const callback = requested.get(event.exchange.req);

@@ -16,19 +16,29 @@ export interface CorsRule {
 export interface CorsConfig {
   rules: CorsRule[];
   responseVary: boolean;
+  /**
+   * Set on the configuration the emulator gives the buckets it creates at start, which it keeps in
+   * step with its configured origins; absent on one set with PutBucketCors, which it never touches.
+   */
+  installedByEmulator?: true;
 }
 
 const METHODS: readonly string[] = ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'];
 export const MAX_CORS_BODY_BYTES = 16 * 1024;
 const MAX_CORS_RULES = 10;
 
-/** What --bucket / createBuckets / `?cors=permissive` install: enough for ali-oss in any browser origin. */
-export const PERMISSIVE_CORS_RULE: CorsRule = {
-  allowedOrigins: ['*'],
-  allowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'],
-  allowedHeaders: ['*'],
-  exposeHeaders: ['ETag', 'x-oss-request-id', 'x-oss-hash-crc64ecma', 'x-oss-version-id'],
-};
+/** Everything ali-oss in a page at one of `origins` needs (`*`: any origin), with the headers it reads exposed. */
+export function corsRuleFor(origins: readonly string[]): CorsRule {
+  return {
+    allowedOrigins: [...origins],
+    allowedMethods: ['GET', 'PUT', 'POST', 'DELETE', 'HEAD'],
+    allowedHeaders: ['*'],
+    exposeHeaders: ['ETag', 'x-oss-request-id', 'x-oss-hash-crc64ecma', 'x-oss-version-id'],
+  };
+}
+
+/** What `?cors=permissive` installs (tests that talk to a bucket from any origin). */
+export const PERMISSIVE_CORS_RULE: CorsRule = corsRuleFor(['*']);
 
 const texts = (node: XmlNode | undefined): string[] =>
   node === undefined

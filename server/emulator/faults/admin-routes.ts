@@ -1,5 +1,5 @@
 // The emulator's fault switchboard over HTTP, for tests that drive a separately started emulator
-// (Playwright, the CLI). Loopback clients only:
+// (Playwright, the CLI). Local tools only (loopback, never a web page: security/local-tools-only.ts):
 //   PUT  /-/admin/faults   JSON FaultConfig → replaces the config, zeroes the counters ({} = no faults)
 //   GET  /-/admin/faults   → { config, counters }
 //   POST /-/admin/restart  → crash-restarts the emulator on the same port, answers once it listens again
@@ -8,7 +8,8 @@ import type { Socket } from 'node:net';
 import { ossError } from '../errors.ts';
 import { readSmallBody } from '../handlers/request-body.ts';
 import { type Exchange, sendBody } from '../http/exchange.ts';
-import { type InternalRoute, loopbackOnly } from '../routing/internal-routes.ts';
+import type { InternalRoute } from '../routing/internal-routes.ts';
+import { localToolsOnly } from '../security/local-tools-only.ts';
 import { FaultConfigError, parseFaultConfig } from './fault-config.ts';
 import type { FaultInjection } from './fault-injection.ts';
 
@@ -55,5 +56,5 @@ export function faultAdminRoutes({ faults, restart }: FaultAdminDeps): InternalR
       },
     },
   ];
-  return routes.map(loopbackOnly);
+  return routes.map(localToolsOnly);
 }

@@ -5,9 +5,10 @@ import { readdir } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isLoopbackAddress } from '../../net/addresses.ts';
 import { startCallbackServer } from '../callback/callback-test-server.ts';
 import { openExchange } from '../http/exchange.ts';
-import { isLoopbackAddress, loopbackOnly } from '../routing/internal-routes.ts';
+import { localToolsOnly } from '../security/local-tools-only.ts';
 import {
   BUCKET,
   crcHeaderOf,
@@ -25,7 +26,8 @@ let emulator: TestEmulator;
 let send: SignedSend;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ authenticator: undefined });
+  // The lost-answer callback test calls a callback server on this machine.
+  emulator = await startTestEmulator({ authenticator: undefined, callbackAllowedNetworks: ['127.0.0.1'] });
   send = signedClient(emulator.url, BUCKET);
 });
 afterAll(() => emulator.dispose());
@@ -342,7 +344,7 @@ describe('the admin endpoint', () => {
 
   it('answers 403 to a peer that is not on this machine', async () => {
     let handled = false;
-    const route = loopbackOnly({
+    const route = localToolsOnly({
       method: 'GET',
       path: /^admin\/x$/,
       handle: async () => {

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { unquoteEtag } from '../../../lib/oss/etag.ts';
 import { ossError } from '../errors.ts';
 import { sendEmpty, startStream } from '../http/exchange.ts';
+import { headerValueOf } from '../http/header-value.ts';
 import { readExtents } from '../persistence/read-extents.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
 import { rangeBehavior, resolveRange } from './byte-range.ts';
@@ -84,7 +85,7 @@ export async function getObject(ctx: OperationContext): Promise<void> {
     }
     for (const [param, header] of RESPONSE_OVERRIDES) {
       const value = ctx.query.get(param);
-      if (value !== undefined) headers[header] = value;
+      if (value !== undefined) headers[header] = headerValueOf(param, value);
     }
     const range = resolveRange(
       ctx.req.headers.range,

@@ -13,6 +13,7 @@ import { buildXml } from '../../../lib/oss/xml.ts';
 import { readSignedPostForm } from '../auth/post-form-signature.ts';
 import { OssError, ossError } from '../errors.ts';
 import { sendEmpty, sendXml } from '../http/exchange.ts';
+import { refuseRootKeyFromForeignPages } from '../security/root-key-from-pages.ts';
 import { forbidOverwriteHeader, metadataFromHeaders } from './object-metadata.ts';
 import { checkObjectName } from './object-name.ts';
 import type { OperationContext } from './operation-context.ts';
@@ -185,6 +186,8 @@ export async function postObject(ctx: OperationContext): Promise<void> {
   }
   const policy = parsePostPolicy(signed.policy);
   const principal = await ctx.authenticator.authenticateForm(signed);
+  // A form POST is the simplest thing a foreign page can send: the public root key must not work there.
+  refuseRootKeyFromForeignPages(principal, ctx.req, ctx.bucket.record.cors);
   checkPolicy(policy, fields, ctx.bucketName, ctx.now);
   // `${filename}` is expanded after the policy check, which sees the key as sent.
   // biome-ignore lint/suspicious/noTemplateCurlyInString: OSS's placeholder, not a JS template.

@@ -15,6 +15,7 @@
 // whatever the style, because that is what OSS signs.
 
 import { percentDecode } from '../../../lib/oss/uri-encode.ts';
+import { hostName } from '../../net/addresses.ts';
 import { ossError } from '../errors.ts';
 
 export type AddressStyle = 'virtual-host' | 'path' | 'default-bucket' | 'service';
@@ -30,14 +31,6 @@ export interface AddressingOptions {
   baseHosts: readonly string[];
   defaultBucket: string | undefined;
   bucketExists(name: string): boolean;
-}
-
-/** Host header without the port (IPv6 literals keep their brackets), lowercased. */
-export function hostName(host: string | undefined): string {
-  const value = (host ?? '').trim().toLowerCase();
-  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
-  const colon = value.lastIndexOf(':');
-  return colon < 0 ? value : value.slice(0, colon);
 }
 
 function decode(path: string): string {

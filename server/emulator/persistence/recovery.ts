@@ -43,8 +43,6 @@ type RecoveredContents = BucketContents & { damaged: boolean };
 
 export interface RecoveredData {
   buckets: Map<string, BucketState>;
-  /** Buckets whose damaged bucket.json was replaced by one with default settings. */
-  rebuilt: Set<string>;
   /** Bucket directories whose bucket's name is unknown, by directory name: kept until the bucket is created again. */
   parked: Map<string, BucketContents>;
 }
@@ -57,7 +55,7 @@ export async function recoverDataDir(layout: DataLayout, now: () => number): Pro
   for (const dir of [layout.tmpDir, layout.trashDir, layout.blobsDir, layout.bucketsDir])
     await mkdirDurably(dir);
   const quarantine = new Quarantine(layout);
-  const recovered: RecoveredData = { buckets: new Map(), rebuilt: new Set(), parked: new Map() };
+  const recovered: RecoveredData = { buckets: new Map(), parked: new Map() };
   for (const entry of await readdir(layout.bucketsDir, { withFileTypes: true })) {
     if (entry.isDirectory()) await recoverBucket(layout, entry.name, quarantine, now, recovered);
   }
@@ -116,7 +114,6 @@ async function recoverBucket(
     const record: BucketRecord = { name, created: secondPrecision(now()) };
     await writeJson(paths.bucketFile, record);
     recovered.buckets.set(name, bucketState(record, contents));
-    recovered.rebuilt.add(name);
     return;
   }
   await quarantine.move(paths.bucketFile, {

@@ -57,8 +57,6 @@ export class Store {
   private readonly locks = new KeyedLock();
   private readonly readers = new Map<string, number>();
   private readonly doomed = new Set<string>();
-  /** Buckets rebuilt with default settings at start, from a damaged bucket.json (recovery.ts). */
-  private readonly rebuilt: Set<string>;
   /** Contents of bucket directories whose bucket.json is lost, by directory name (recovery.ts). */
   private readonly parked: Map<string, BucketContents>;
 
@@ -68,7 +66,6 @@ export class Store {
     recovered: RecoveredData,
   ) {
     this.buckets = recovered.buckets;
-    this.rebuilt = recovered.rebuilt;
     this.parked = recovered.parked;
   }
 
@@ -125,16 +122,6 @@ export class Store {
       this.buckets.set(name, state);
       return state;
     });
-  }
-
-  /**
-   * Creates the bucket with `settings` if it is missing, or gives them to it if it was rebuilt with
-   * default settings at start; leaves any other existing bucket as it is.
-   */
-  async ensureBucket(name: string, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {
-    const existing = this.buckets.get(name);
-    if (!existing) await this.createBucket(name, settings);
-    else if (this.rebuilt.delete(name)) await this.updateBucket(existing, settings);
   }
 
   async updateBucket(bucket: BucketState, settings: Omit<BucketRecord, 'name' | 'created'>): Promise<void> {

@@ -8,6 +8,7 @@ import { ossError } from '../errors.ts';
 import { type Exchange, sendBody, sendEmpty } from '../http/exchange.ts';
 import type { Query } from '../http/query.ts';
 import type { Store } from '../persistence/store.ts';
+import { localToolsOnly, notFromPages } from '../security/local-tools-only.ts';
 
 export const INTERNAL_PREFIX = '/-/';
 
@@ -32,43 +33,14 @@ export interface InternalRouteDeps {
   sts: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
-/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 (how a dual-stack socket reports an IPv4 peer). */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const ip = address.toLowerCase().replace(/^::ffff:/, '');
-  return ip === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip);
-}
-
-/**
- * Restricts a route to clients on this machine: answers 403 to anyone else. For endpoints that can
- * break or restart the emulator, which must not be reachable when it listens on a public interface.
- */
-export function loopbackOnly(route: InternalRoute): InternalRoute {
-  return {
-    ...route,
-    handle: async (request) => {
-      if (!isLoopbackAddress(request.exchange.req.socket.remoteAddress)) {
-        sendBody(
-          request.exchange,
-          403,
-          'application/json',
-          JSON.stringify({
-            error: `${request.exchange.req.method} /-/${request.path} answers loopback clients only`,
-          }),
-        );
-        return;
-      }
-      await route.handle(request);
-    },
-  };
-}
-
 export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): InternalRoute[] {
-  const stsRoute = (method: string): InternalRoute => ({
-    method,
-    path: /^sts\/?$/,
-    handle: ({ exchange }) => sts(exchange.req, exchange.res),
-  });
+  // Credentials for the asking: only the token service (and scripts) call it, never a page.
+  const stsRoute = (method: string): InternalRoute =>
+    notFromPages({
+      method,
+      path: /^sts\/?$/,
+      handle: ({ exchange }) => sts(exchange.req, exchange.res),
+    });
   return [
     stsRoute('GET'),
     stsRoute('POST'),
@@ -83,7 +55,7 @@ export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): Intern
           JSON.stringify({ status: 'ok', buckets: store.bucketNames() }),
         ),
     },
-    loopbackOnly({
+    localToolsOnly({
       method: 'PUT',
       path: /^admin\/buckets\/([^/]+)$/,
       handle: async ({ exchange, params, query }) => {
@@ -97,7 +69,7 @@ export function defaultInternalRoutes({ store, sts }: InternalRouteDeps): Intern
         sendEmpty(exchange, 200);
       },
     }),
-    loopbackOnly({
+    localToolsOnly({
       method: 'DELETE',
       path: /^admin\/buckets\/([^/]+)$/,
       handle: async ({ exchange, params }) => {

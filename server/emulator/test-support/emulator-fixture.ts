@@ -85,6 +85,9 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     authenticator: auth,
     createBuckets: [BUCKET],
     defaultBucket: BUCKET,
+    // Tests of the emulator talk to its bucket from pages of any origin; the product's own CORS
+    // default (the app's origins) has tests of its own (cors/emulator-cors.test.ts).
+    corsOrigins: ['*'],
     ...options,
   };
   let running = await startEmulator(all);
@@ -108,6 +111,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
     close: closeOnce,
     sweepLifecycle: (now) => running.sweepLifecycle(now),
+    setCorsOrigins: (origins) => running.setCorsOrigins(origins),
     request: (method, path, init) => send(running.url, method, path, init),
     restart: async () => {
       await closeOnce();
