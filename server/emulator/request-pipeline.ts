@@ -163,6 +163,9 @@ export function createRequestListener(
       if (!bucket) throw ossError.noSuchBucket(address.bucket);
       if (principal && operation.authorization !== 'each-key') {
         deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
+        if (operation.setsTags && req.headers['x-oss-tagging'] !== undefined) {
+          deps.authenticator.authorize(principal, 'oss:PutObjectTagging', address.bucket, address.key);
+        }
       }
       if (operation.scope === 'object') checkObjectName(address.key);
       if (principal) await deps.validateRequest?.(operation.name, req, query);

@@ -15,7 +15,8 @@ export interface SessionPolicy {
 }
 
 /**
- * oss:PutObject covers PutObject, InitiateMultipartUpload, UploadPart and CompleteMultipartUpload.
+ * oss:PutObject covers PutObject, InitiateMultipartUpload, UploadPart and CompleteMultipartUpload;
+ * oss:PutObjectTagging is needed as well when they carry x-oss-tagging (the upload settings' tags).
  * ListMultipartUploads is checked against the bucket itself, so it gets a bucket resource; the
  * uploader passes `prefix` to it, but RAM cannot restrict that parameter without a Condition.
  */
@@ -25,7 +26,7 @@ export function buildSessionPolicy(bucket: string, prefix: string): SessionPolic
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['oss:PutObject', 'oss:AbortMultipartUpload', 'oss:ListParts'],
+        Action: ['oss:PutObject', 'oss:PutObjectTagging', 'oss:AbortMultipartUpload', 'oss:ListParts'],
         Resource: [`acs:oss:*:*:${bucket}/${prefix}*`],
       },
       {

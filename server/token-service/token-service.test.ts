@@ -4,6 +4,7 @@ import OSS from 'ali-oss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { createStsClient } from './sts-client.ts';
 import {
   OTHER_BUCKET,
   startTestApp,
@@ -124,6 +125,37 @@ describe('POST /api/credentials in emulator mode', () => {
     // Same prefix, another bucket.
     const other = ossClient(credentials, OTHER_BUCKET);
     expect(await ossErrorCode(other.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
+  });
+
+  it('lets uploads carry tags (oss:PutObjectTagging), which OSS refuses to a token without it', async () => {
+    const { credentialsUrl } = await app();
+    const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
+    const tagged = { headers: { 'x-oss-tagging': 'project=skylift' } };
+    expect(
+      (await ossClient(credentials).put('uploads/tagged.txt', Buffer.from('t'), tagged)).res.status,
+    ).toBe(200);
+    expect(statusOf(await ossClient(credentials).initMultipartUpload('uploads/tagged.bin', tagged))).toBe(
+      200,
+    );
+
+    const untagging = await createStsClient({
+      accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+      accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+      endpoint: `${stack.emulator.url}/-/sts`,
+    }).assumeRole({
+      roleArn: EMULATOR_DEFAULTS.roleArn,
+      policy: {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:PutObject'], Resource: ['acs:oss:*:*:*/uploads/*'] }],
+      },
+      durationSeconds: 900,
+      sessionName: 'no-tags',
+    });
+    const noTags = ossClient({ ...credentials, ...untagging });
+    expect((await noTags.put('uploads/untagged.txt', Buffer.from('t'))).res.status).toBe(200);
+    expect(await ossErrorCode(noTags.put('uploads/tagged-2.txt', Buffer.from('t'), tagged))).toBe(
+      'AccessDenied',
+    );
   });
 
   it('honours OSS_PREFIX and OSS_STS_DURATION_SECONDS', async () => {
