@@ -1,6 +1,7 @@
 // What the page asks for when it queues a file. The fields mirror ali-oss `multipartUpload`
 // options, so anyone who knows that API knows these.
 
+import type { CallbackBodyType } from '../oss/callback-body.ts';
 import { objectNameProblem } from '../oss/object-name.ts';
 
 /** Object headers the engine passes on; everything else is refused at enqueue (a typo must not vanish). */
@@ -19,7 +20,7 @@ export interface UploadCallback {
   url: string;
   host?: string;
   body: string;
-  contentType?: 'application/x-www-form-urlencoded' | 'application/json';
+  contentType?: CallbackBodyType;
   /** Sent as x-oss-callback-var, each key prefixed with `x:`. */
   customValue?: Record<string, string>;
 }

@@ -8,6 +8,7 @@
 // server under test must accept the emulator's key URL (e.g. by configuration) to verify signatures.
 
 import type { IncomingMessage } from 'node:http';
+import { renderCallbackBody } from '../../../lib/oss/callback-body.ts';
 import { ossError } from '../errors.ts';
 import type { ObjectStoredEvent, ObjectStoredHook } from '../handlers/operation-context.ts';
 import { sendBody, sendError } from '../http/exchange.ts';
@@ -16,7 +17,7 @@ import type { InternalRoute } from '../routing/internal-routes.ts';
 import { type CallbackRequest, readCallbackRequest } from './callback-request.ts';
 import { callbackAuthorization, callbackSigningKey } from './callback-signing-key.ts';
 import { callbackTargets } from './callback-targets.ts';
-import { renderCallbackBody, systemVariables } from './callback-variables.ts';
+import { systemVariables } from './callback-variables.ts';
 import { type CallbackOutcome, DEFAULT_CALLBACK_TIMEOUT_MS, postCallback } from './deliver-callback.ts';
 
 /** Path (after `/-/`) of the public key, as named by x-oss-pub-key-url. */
