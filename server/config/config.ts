@@ -1,11 +1,13 @@
 // Skylift's configuration, read once from the environment. Every variable, its default and its
 // meaning is listed in docs/configuration.md; invalid values stop start-up with a message that names
 // the variable, and in real-OSS mode every missing variable is named at once.
+
 import { isIP } from 'node:net';
 import { BUCKET_NAME } from '../../lib/oss/bucket-name.ts';
 import { normaliseHostName } from '../net/addresses.ts';
 import { networkList } from '../net/network-list.ts';
 import { checkOriginPattern } from '../net/origin-pattern.ts';
+import { ROLE_ARN } from '../ram/role-arn.ts';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
 export class ConfigError extends Error {}
@@ -94,7 +96,6 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
 
 const REGION = /^oss-[a-z0-9-]+$/;
 /** The shape STS accepts (and the emulator checks). */
-const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@+=,-]{1,64}$/;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** `oss-cn-hangzhou.aliyuncs.com` and `oss-cn-hangzhou-internal.aliyuncs.com` name their region. */
