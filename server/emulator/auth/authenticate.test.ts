@@ -5,7 +5,8 @@ import { presignV1, signRequestV1 } from '../../../lib/oss/sign-v1.ts';
 import { presignV4, signRequestV4 } from '../../../lib/oss/sign-v4.ts';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { OssError } from '../errors.ts';
-import { type AuthRequest, createAuthenticator } from './authenticate.ts';
+import type { AuthRequest } from './auth-types.ts';
+import { createAuthenticator } from './authenticate.ts';
 import { issueCredentials } from './sts-token.ts';
 
 const ROOT: Credentials = { accessKeyId: 'LTAItestRoot', accessKeySecret: 'test-root-secret' };

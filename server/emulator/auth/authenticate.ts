@@ -1,8 +1,8 @@
 // Contract between the emulator's routing layer and its authentication layer.
 // The routing layer resolves bucket and key, then calls authenticate() before any handler runs,
 // and each handler calls authorize() with its RAM action before touching data.
-import type { IncomingHttpHeaders } from 'node:http';
 import { ossError } from '../errors.ts';
+import type { AuthRequest, OssAction, Principal } from './auth-types.ts';
 import { MAX_SKEW_MS } from './clock.ts';
 import { type SignedPostForm, verifyPostFormSignature } from './post-form-signature.ts';
 import { authorize } from './session-policy.ts';
@@ -11,52 +11,6 @@ import { STS_ACCESS_KEY_PREFIX, verifySecurityToken } from './sts-token.ts';
 import { verifySignature } from './verify-signature.ts';
 
 export type { SignedPostForm } from './post-form-signature.ts';
-
-export interface AuthRequest {
-  method: string;
-  /** Bucket resolved from host, path or the default bucket; undefined for service-level requests. */
-  bucket: string | undefined;
-  /** Object key, percent-decoded; '' for bucket-level requests. */
-  key: string;
-  /** Query string exactly as received, without the leading '?'. */
-  rawQuery: string;
-  headers: IncomingHttpHeaders;
-}
-
-export interface SessionPolicyStatement {
-  effect: 'Allow' | 'Deny';
-  actions: string[];
-  resources: string[];
-}
-
-export interface Principal {
-  accessKeyId: string;
-  kind: 'root' | 'sts';
-  /** STS session policy; undefined means the principal may do everything the root may. */
-  policy?: SessionPolicyStatement[];
-  /** STS only: the role and session named in AssumeRole, quoted in AccessDenied messages. */
-  roleArn?: string;
-  sessionName?: string;
-}
-
-/** RAM action names used by the emulator's operations. */
-export type OssAction =
-  | 'oss:PutObject'
-  | 'oss:GetObject'
-  | 'oss:DeleteObject'
-  | 'oss:ListObjects'
-  | 'oss:ListParts'
-  | 'oss:AbortMultipartUpload'
-  | 'oss:ListMultipartUploads'
-  | 'oss:PutBucketCors'
-  | 'oss:GetBucketCors'
-  | 'oss:PutBucketLifecycle'
-  | 'oss:GetBucketLifecycle'
-  | 'oss:GetBucketInfo'
-  | 'oss:ListBuckets'
-  | 'oss:PutObjectTagging'
-  | 'oss:GetObjectTagging'
-  | 'oss:DeleteObjectTagging';
 
 export interface AuthenticatorOptions {
   rootAccessKeyId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OssError } from '../errors.ts';
-import type { OssAction, Principal } from './authenticate.ts';
+import type { OssAction, Principal } from './auth-types.ts';
 import { authorize, PolicyGrammarError, parseSessionPolicy, resourceArn } from './session-policy.ts';
 
 const sts = (policy: object): Principal => ({

@@ -1,7 +1,7 @@
 // STS session policies, parsed and evaluated the way RAM does: an explicit Deny always wins, otherwise
 // the request needs an Allow that matches both the action and the resource.
 import { ossError } from '../errors.ts';
-import type { OssAction, Principal, SessionPolicyStatement } from './authenticate.ts';
+import type { OssAction, Principal, SessionPolicyStatement } from './auth-types.ts';
 
 /** Why a policy document was rejected; the STS handler turns this into InvalidParameter.PolicyGrammar. */
 export class PolicyGrammarError extends Error {}

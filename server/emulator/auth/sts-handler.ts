@@ -5,7 +5,7 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { ROLE_ARN } from '../../ram/role-arn.ts';
-import type { SessionPolicyStatement } from './authenticate.ts';
+import type { SessionPolicyStatement } from './auth-types.ts';
 import { MAX_SKEW_MS } from './clock.ts';
 import { PolicyGrammarError, parseSessionPolicy } from './session-policy.ts';
 import { issueCredentials, STS_ACCESS_KEY_PREFIX } from './sts-token.ts';

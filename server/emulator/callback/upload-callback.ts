@@ -10,10 +10,9 @@
 import type { IncomingMessage } from 'node:http';
 import { renderCallbackBody } from '../../../lib/oss/callback-body.ts';
 import { ossError } from '../errors.ts';
-import type { ObjectStoredEvent, ObjectStoredHook } from '../handlers/operation-context.ts';
+import type { ObjectStoredEvent, ObjectStoredHook, RequestValidator } from '../handlers/operation-context.ts';
 import { sendBody, sendError } from '../http/exchange.ts';
-import type { RequestValidator } from '../request-pipeline.ts';
-import type { InternalRoute } from '../routing/internal-routes.ts';
+import type { InternalRoute } from '../routing/internal-route.ts';
 import { type CallbackRequest, readCallbackRequest } from './callback-request.ts';
 import { callbackAuthorization, callbackSigningKey } from './callback-signing-key.ts';
 import { callbackTargets } from './callback-targets.ts';

@@ -10,6 +10,7 @@ import { constants, copyFile, link, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type OssError, ossError } from '../errors.ts';
+import type { BucketState, UploadState } from './bucket-state.ts';
 import { mkdirDurably, removeDurably, syncDirectory } from './durable-fs.ts';
 import { writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
@@ -25,18 +26,6 @@ import {
   type UploadRecord,
 } from './records.ts';
 import { type BucketContents, type RecoveredData, recoverDataDir } from './recovery.ts';
-
-export interface UploadState {
-  record: UploadRecord;
-  parts: Map<number, PartRecord>;
-}
-
-export interface BucketState {
-  record: BucketRecord;
-  objects: Map<string, ObjectRecord>;
-  keys: SortedKeys;
-  uploads: Map<string, UploadState>;
-}
 
 /** What CompleteMultipartUpload decided, after validating the request against the upload. */
 export interface CompletePlan {

@@ -8,7 +8,7 @@
 // GetObject or DeleteObject, which would overwrite, read or delete the object instead.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { OssAction } from '../auth/authenticate.ts';
+import type { OssAction } from '../auth/auth-types.ts';
 import { ossError } from '../errors.ts';
 import type { Query } from '../http/query.ts';
 
