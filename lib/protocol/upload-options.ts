@@ -15,7 +15,7 @@ export const UPLOAD_HEADER_NAMES = [
 ] as const;
 export type UploadHeaderName = (typeof UPLOAD_HEADER_NAMES)[number];
 
-/** OSS upload callback (oss-api.md §5), in ali-oss's shape. */
+/** OSS upload callback (OSS API reference: "Callback"), in ali-oss's shape. */
 export interface UploadCallback {
   url: string;
   host?: string;

@@ -72,7 +72,7 @@ export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 export const MIN_PART_SIZE_MIB = 0.1;
 export const MAX_PART_SIZE_MIB = MAX_PART_SIZE / MiB;
-/** OSS tries up to five callback URLs, separated by `;` (oss-api.md §5). */
+/** OSS tries up to five callback URLs, separated by `;` (OSS API reference: "Callback"). */
 const MAX_CALLBACK_URLS = 5;
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;

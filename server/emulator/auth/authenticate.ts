@@ -33,7 +33,7 @@ export interface Authenticator {
 }
 
 /**
- * Checks run in the order OSS is believed to use (oss-api.md §2.2): parse → access key → security token
+ * Checks run in the order OSS is believed to use (OSS API reference: "Error codes"): parse → access key → security token
  * → request time → signature, so each test of a failure sees the error a real client would.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -54,7 +54,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   /**
-   * Header signatures: the request time within ±15 minutes. Presigned URLs (§21): V1 until Expires;
+   * Header signatures: the request time within ±15 minutes. Presigned URLs (OSS documentation: signed URLs, V1 and V4): V1 until Expires;
    * V4 from 15 minutes before x-oss-date until x-oss-date + x-oss-expires, so a URL dated in the
    * future cannot outlive the 7-day limit on x-oss-expires.
    */

@@ -1,4 +1,4 @@
-// Reads and validates the upload callback a PutObject / CompleteMultipartUpload asks for (§5). Runs
+// Reads and validates the upload callback a PutObject / CompleteMultipartUpload asks for (OSS API reference: "Callback"). Runs
 // before the body is taken, because OSS refuses a request with a bad callback without storing anything.
 
 import type { IncomingHttpHeaders } from 'node:http';
@@ -25,7 +25,7 @@ export interface CallbackRequest {
   raw: string;
 }
 
-/** OSS's limit on the decoded callback and callback-var JSON (§5). */
+/** OSS's limit on the decoded callback and callback-var JSON (OSS API reference: "Callback"). */
 const MAX_CONFIG_BYTES = 5 * 1024;
 const MAX_URLS = 5;
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -1,4 +1,4 @@
-// Upload callbacks (§5), wired into the pipeline's two hooks:
+// Upload callbacks (OSS API reference: "Callback"), wired into the pipeline's two hooks:
 //   1. before the operation runs, the callback configuration is validated, so a bad one is refused with
 //      400 before any byte is stored (OSS rejects such a request outright);
 //   2. once the object is stored, the callback is POSTed and its answer replaces the response: 200 with

@@ -1,4 +1,4 @@
-// ListObjects (v1, `GET /`) and ListObjectsV2 (`GET /?list-type=2`), §1.11.
+// ListObjects (v1, `GET /`) and ListObjectsV2 (`GET /?list-type=2`), OSS API reference: ListObjects, ListObjectsV2.
 
 import { buildXml, type XmlObject } from '../../../lib/oss/xml.ts';
 import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
