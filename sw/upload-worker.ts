@@ -12,11 +12,10 @@ import {
 import { createSyncDriver } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
+import { SYNC_BUDGET_SETTING } from './store/schema.ts';
 import { openUploadDb, UploadStore } from './store/upload-store.ts';
 
 declare const self: ServiceWorkerGlobalScope;
-
-const SYNC_BUDGET_SETTING = 'syncBudgetMs';
 
 export function installUploadEngine(): void {
   const channel = new BroadcastChannel(UPLOAD_CHANNEL);
@@ -56,10 +55,6 @@ export function installUploadEngine(): void {
         return { ok: true };
       case 'upload/reselect':
         await engine.reselect(request.uploadId, request.file);
-        return { ok: true };
-      case 'upload/configure':
-        if (request.syncBudgetMs !== undefined)
-          await store?.setSetting(SYNC_BUDGET_SETTING, request.syncBudgetMs);
         return { ok: true };
       case 'upload/drain':
         await engine.drain();

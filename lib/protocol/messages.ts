@@ -107,8 +107,6 @@ export type UploadRequest =
   | { type: 'upload/history'; before: HistoryCursor }
   /** Each part's state, in part order (the part map). */
   | { type: 'upload/parts'; uploadId: string }
-  /** Engine settings; tests shorten the sync-event budget with it. */
-  | { type: 'upload/configure'; syncBudgetMs?: number }
   /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
   | { type: 'upload/drain' };
 

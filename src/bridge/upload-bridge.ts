@@ -65,11 +65,6 @@ export async function partStates(uploadId: string): Promise<PartCellState[] | un
   return (await send({ type: 'upload/parts', uploadId })).parts;
 }
 
-/** Engine settings (tests shorten the sync-event budget with it). */
-export async function configure(settings: { syncBudgetMs?: number }): Promise<void> {
-  await send({ type: 'upload/configure', ...settings });
-}
-
 export type UploadListener = (uploads: UploadView[], historyMore: boolean) => void;
 
 export interface UploadSubscription {
