@@ -94,6 +94,7 @@ class UploadRun {
       if (isAbortError(error) || this.options.signal.aborted) return 'interrupted';
       if (error instanceof BudgetSpent) return 'budget-spent';
       if (error instanceof StopUpload) return this.stop(error);
+
       if (isFileReadError(error) || error instanceof FileChangedError) {
         // The retry policy words it; a file problem is never retried, so the attempt count is moot.
         const decision = decide(error, {
@@ -126,6 +127,10 @@ class UploadRun {
     this.ctx.changed();
   }
 
+  /**
+   * Records why the upload stopped. A pause or abort written meanwhile wins (save refuses to override
+   * it): then the run simply ends interrupted.
+   */
   private async stop(stop: StopUpload): Promise<RunOutcome> {
     const { decision } = stop;
     const state =
@@ -134,7 +139,12 @@ class UploadRun {
         : decision.kind === 'wait-for-network'
           ? 'waiting-for-network'
           : 'needs-file';
-    if (!this.options.signal.aborted) await this.save({ state, problem: decision.problem });
+    try {
+      await this.save({ state, problem: decision.problem });
+    } catch (error) {
+      if (isAbortError(error)) return 'interrupted';
+      throw error;
+    }
     return state;
   }
 
