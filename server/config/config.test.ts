@@ -215,6 +215,13 @@ describe('loadConfig', () => {
       },
       session: { maxAgeSeconds: 3600 },
     });
+    // Against real OSS sessions last five minutes at least; the emulator lets tests watch them end.
+    expect(() => loadConfig({ ...REAL_OSS, ...OIDC, SESSION_MAX_AGE_SECONDS: '60' })).toThrow(
+      /^SESSION_MAX_AGE_SECONDS must be a number of seconds between 300 and 2592000, got "60"$/,
+    );
+    expect(loadConfig({ ...OIDC, SESSION_MAX_AGE_SECONDS: '5' }).token.access).toMatchObject({
+      session: { maxAgeSeconds: 5 },
+    });
     // The session secret is never repeated, nor is the client secret.
     expect(() => loadConfig({ ...OIDC, SESSION_SECRET: 'tiny-secret' })).toThrow(/it has 11\)$/);
   });
@@ -275,7 +282,7 @@ describe('loadConfig', () => {
     [{ ...OIDC, OIDC_SCOPES: 'email profile' }, /^OIDC_SCOPES must include openid/],
     [{ ...OIDC, SESSION_SECRET: '' }, /^SESSION_SECRET is required when TOKEN_ACCESS=oidc/],
     [{ ...OIDC, SESSION_SECRET: 'short' }, /^SESSION_SECRET must be at least 32 characters \(it has 5\)$/],
-    [{ ...OIDC, SESSION_MAX_AGE_SECONDS: '10' }, /^SESSION_MAX_AGE_SECONDS must be/],
+    [{ ...OIDC, SESSION_MAX_AGE_SECONDS: '0' }, /^SESSION_MAX_AGE_SECONDS must be/],
     [{ ...OIDC, PUBLIC_URL: '' }, /^PUBLIC_URL is required when TOKEN_ACCESS=oidc/],
     [
       { ...OIDC, PUBLIC_URL: 'https://skylift.example.com/app/' },

@@ -240,7 +240,10 @@ function oidcConfig(env: Env): OidcConfig {
   };
 }
 
-function sessionConfig(env: Env): SessionConfig {
+/** Real deployments keep sessions at least this long; the emulator allows short ones, to watch them end. */
+export const SESSION_MAX_AGE_LIMITS = { min: 300, max: 30 * 86400, emulatorMin: 1 } as const;
+
+function sessionConfig(env: Env, emulatorMode: boolean): SessionConfig {
   const secret = env.SESSION_SECRET ?? '';
   if (secret === '') {
     throw new ConfigError(
@@ -256,8 +259,8 @@ function sessionConfig(env: Env): SessionConfig {
     env,
     'SESSION_MAX_AGE_SECONDS',
     DEFAULT_SESSION_SECONDS,
-    60,
-    30 * 86400,
+    emulatorMode ? SESSION_MAX_AGE_LIMITS.emulatorMin : SESSION_MAX_AGE_LIMITS.min,
+    SESSION_MAX_AGE_LIMITS.max,
     'a number of seconds',
   );
   return { secret, maxAgeSeconds };
@@ -335,7 +338,7 @@ function tokenAccess(env: Env, emulatorMode: boolean, missing: string[]): TokenA
       };
     }
     case 'oidc':
-      return { kind, oidc: oidcConfig(env), session: sessionConfig(env) };
+      return { kind, oidc: oidcConfig(env), session: sessionConfig(env, emulatorMode) };
     default:
       throw new ConfigError(`TOKEN_ACCESS must be loopback, bearer, proxy-header or oidc, got "${kind}"`);
   }

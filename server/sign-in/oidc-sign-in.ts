@@ -15,6 +15,8 @@ import { SESSION_COOKIE, type SessionSealer, SIGN_IN_COOKIE, SIGN_IN_SECONDS } f
 import { signInPage } from './sign-in-page.ts';
 import { decideSignIn } from './user-claims.ts';
 
+/** How long an ended session's cookie stays, to say "expired" (it opens to nothing once expired). */
+const EXPIRED_NOTICE_SECONDS = 7 * 86400;
 /** How long the provider may take to answer one request of ours. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
 
@@ -57,8 +59,16 @@ export function oidcSignIn(options: OidcSignInOptions) {
     return discovered;
   }
 
-  const cookie = (sameSite: 'lax' | 'strict', maxAge: number) =>
-    ({ path: '/', httpOnly: true, secure: true, sameSite, maxAge }) as const;
+  // The attributes every cookie here is set and cleared with: a `__Host-` cookie sent without Secure
+  // and Path=/ is ignored by the browser, removal included.
+  const cookie = (sameSite: 'lax' | 'strict', maxAge?: number) =>
+    ({
+      path: '/',
+      httpOnly: true,
+      secure: true,
+      sameSite,
+      ...(maxAge === undefined ? {} : { maxAge }),
+    }) as const;
 
   function failure(reply: FastifyReply, status: number, message: string): FastifyReply {
     return reply
@@ -69,6 +79,10 @@ export function oidcSignIn(options: OidcSignInOptions) {
   }
 
   return async function registerSignIn(app: FastifyInstance): Promise<void> {
+    // "Sign out" is a plain form: its (empty) url-encoded body is accepted and not read.
+    app.addContentTypeParser('application/x-www-form-urlencoded', (_request, _payload, done) =>
+      done(null, {}),
+    );
     provider().catch((error: unknown) =>
       log(`[sign-in] the OpenID provider ${oidc.issuer} could not be discovered yet: ${errorText(error)}`),
     );
@@ -107,7 +121,7 @@ export function oidcSignIn(options: OidcSignInOptions) {
 
     app.get(SIGN_IN_CALLBACK_PATH, async (request, reply) => {
       const transaction = await sessions.openSignIn(request.cookies[SIGN_IN_COOKIE]);
-      reply.clearCookie(SIGN_IN_COOKIE, { path: '/' });
+      reply.clearCookie(SIGN_IN_COOKIE, cookie('lax'));
       if (!transaction) {
         return failure(reply, 400, 'This sign-in was not started here, or took longer than 10 minutes.');
       }
@@ -141,14 +155,20 @@ export function oidcSignIn(options: OidcSignInOptions) {
       const session = await sessions.seal(decision.user);
       // Strict: no other site can make the browser send it. The first page load after the redirect
       // goes without it, which is fine: the page is public and asks /api/session itself.
-      reply.setCookie(SESSION_COOKIE, session.value, cookie('strict', sessions.maxAgeSeconds));
+      // The browser keeps the cookie a while after the session inside ends, so that a request then is
+      // told "your sign-in expired" rather than "sign in": the sealed expiry is what counts.
+      reply.setCookie(
+        SESSION_COOKIE,
+        session.value,
+        cookie('strict', sessions.maxAgeSeconds + EXPIRED_NOTICE_SECONDS),
+      );
       return reply.header('Cache-Control', 'no-store').redirect(transaction.returnTo, 303);
     });
 
     app.post(SIGN_OUT_PATH, async (request: FastifyRequest, reply) => {
       const crossSite = crossSiteProblem(request, publicUrl);
       if (crossSite) return failure(reply, 403, crossSite);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' }).header('Cache-Control', 'no-store');
+      reply.clearCookie(SESSION_COOKIE, cookie('strict')).header('Cache-Control', 'no-store');
       // Also end the provider's own session when it offers that (OpenID Connect RP-Initiated Logout),
       // or the next "Sign in" would sign the same person in without asking.
       const configuration = await provider().catch(() => undefined);
