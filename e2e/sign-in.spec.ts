@@ -12,14 +12,8 @@ import {
   objectSha256,
   uploadItem,
   uploadViews,
+  workerControls,
 } from './upload-support.ts';
-
-/** Waits until the service worker controls the page (it registers on the first visit). */
-async function workerControls(page: import('@playwright/test').Page): Promise<void> {
-  await page.evaluate(async () => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
-}
 
 test.describe('signing in with OpenID Connect', () => {
   test('a person signs in, uploads under their own prefix, uses the dashboard and signs out, with no CSP violation', async ({
