@@ -1,6 +1,5 @@
 // The few server-rendered pages of the sign-in (a refusal, a provider that cannot be reached): plain
-// HTML with the app's own stylesheet-free look, no script and no inline style, so the strict
-// Content-Security-Policy holds for them too.
+// HTML with no script and no style at all, so the strict Content-Security-Policy holds for them too.
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
