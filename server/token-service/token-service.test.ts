@@ -281,6 +281,22 @@ describe('TOKEN_ACCESS=proxy-header', () => {
     expect(forged.json()).toMatchObject({ error: 'Forbidden' });
   });
 
+  it('refuses a user name too long to be a key prefix, saying so', async () => {
+    const { credentialsUrl } = await app(env);
+    const refused = await post(credentialsUrl, { 'x-authenticated-user': 'x'.repeat(200) });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({
+      error: 'UserNameUnusable',
+      message: 'The user name is 200 characters as a key segment; at most 128 fit.',
+    });
+  });
+
+  it('will not start with a prefix too long for the session policy of the longest user name', async () => {
+    await expect(app({ ...env, OSS_PREFIX: `${'p'.repeat(511)}/` })).rejects.toThrow(
+      /^OSS_PREFIX is too long for per-user tokens: The session policy for .* is \d+ characters; STS accepts 2048\. Shorten OSS_PREFIX\.$/,
+    );
+  });
+
   it('names the session after the user and rate-limits each user separately', async () => {
     const { credentialsUrl } = await app({ ...env, TOKEN_RATE_LIMIT: '2' });
     const alice = { 'x-authenticated-user': 'alice@example.com' };

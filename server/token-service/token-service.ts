@@ -8,13 +8,13 @@ import type { SessionInfo } from '../../lib/credentials/session-info.ts';
 import type { TemporaryCredentials, TokenServiceError } from '../../lib/credentials/temporary-credentials.ts';
 import { objectNameProblem } from '../../lib/oss/object-name.ts';
 import { crossSiteProblem } from '../app/same-origin.ts';
-import type { TokenServiceConfig } from '../config/config.ts';
+import { ConfigError, type TokenServiceConfig } from '../config/config.ts';
 import type { SessionSealer } from '../sign-in/session-cookie.ts';
 import { type AccessDecision, createAccessStrategy } from './access-control.ts';
 import { createObjectLookup, ObjectStatusFailure } from './object-lookup.ts';
 import { buildSessionPolicy, type TokenScope } from './session-policy.ts';
 import { type StsClient, StsFailure } from './sts-client.ts';
-import { UserNameUnusable, userPrefix } from './user-prefix.ts';
+import { MAX_USER_SEGMENT_LENGTH, UserNameUnusable, userPrefix } from './user-prefix.ts';
 
 export interface TokenServiceOptions {
   token: TokenServiceConfig;
@@ -56,6 +56,19 @@ function sessionName(client: string): string {
   return `skylift-${client}`.replace(/[^\w.@-]/g, '-').slice(0, ROLE_SESSION_NAME_MAX);
 }
 
+/**
+ * Refuses at start-up a bucket and prefix whose session policy STS would refuse for the longest user
+ * name (an administrator's policy is the longer one), rather than failing each request later.
+ */
+function checkPolicyFits(bucket: string, basePrefix: string): void {
+  const longest = userPrefix(basePrefix, 'x'.repeat(MAX_USER_SEGMENT_LENGTH));
+  try {
+    buildSessionPolicy(bucket, { writePrefix: longest, listPrefix: basePrefix });
+  } catch (error) {
+    throw new ConfigError(`OSS_PREFIX is too long for per-user tokens: ${(error as Error).message}`);
+  }
+}
+
 function sendError(reply: FastifyReply, status: number, body: TokenServiceError): FastifyReply {
   return reply.code(status).header('Cache-Control', 'no-store').send(body);
 }
@@ -68,6 +81,8 @@ export function tokenService(options: TokenServiceOptions) {
     adminGroup: token.adminGroup,
   });
   const lookUpObject = createObjectLookup({ sts, roleArn: token.roleArn, oss });
+  const perUser = token.access.kind === 'oidc' || token.access.kind === 'proxy-header';
+  if (perUser) checkPolicyFits(oss.bucket, token.prefix);
 
   /** A person writes under their own prefix; an administrator also sees everyone's uploads. */
   function scopeOf(client: Admitted): TokenScope {
