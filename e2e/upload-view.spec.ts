@@ -160,10 +160,9 @@ test.describe('adding files', () => {
 });
 
 test.describe('telling people', () => {
-  test('notifications are offered after the first upload, and sent for an upload that finishes while the page is hidden; the badge counts active uploads', async ({
-    page,
-    context,
-  }) => {
+  test('notifications are offered after the first upload, and sent for an upload that finishes while the page is hidden; the badge counts active uploads', {
+    tag: '@needs-app-badge',
+  }, async ({ page, context }) => {
     await page.addInitScript(() => {
       const record = window as unknown as { notes: unknown[]; badges: number[] };
       record.notes = [];
