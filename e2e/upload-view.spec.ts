@@ -26,10 +26,10 @@ import {
 } from './upload-view-support.ts';
 
 test.describe('adding files', () => {
-  test('by the file input, a folder and a drop: keys are prefix + relative path, objects intact', async ({
-    page,
-    stack,
-  }) => {
+  // Playwright cannot set a folder on Firefox's folder input over WebDriver BiDi (it waits forever).
+  test('by the file input, a folder and a drop: keys are prefix + relative path, objects intact', {
+    tag: '@needs-folder-upload-automation',
+  }, async ({ page, stack }) => {
     await openApp(page);
     // Asking for notifications waits until something was queued.
     await expect(page.getByRole('button', { name: 'Notify me' })).toHaveCount(0);

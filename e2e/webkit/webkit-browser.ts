@@ -101,7 +101,7 @@ export async function startWebKitDriver(): Promise<WebKitDriver> {
 export interface WebKitBrowser {
   page: WebDriverPage;
   /** SIGKILL, as a crash or a power cut would: no graceful shutdown. */
-  kill(): void;
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -122,9 +122,11 @@ export async function launchWebKit(
   let killed = false;
   return {
     page: new WebDriverPage(session, baseURL),
-    kill() {
+    async kill() {
       killed = true;
       killBrowser(profile);
+      // WebKitWebDriver holds one session at a time: let go of the dead one.
+      await session.quit().catch(() => undefined);
     },
     async close() {
       if (killed) await session.quit().catch(() => undefined);

@@ -23,6 +23,8 @@ def new_view(_session):
     view = WebKit2.WebView(web_context=context, is_controlled_by_automation=True)
     window = Gtk.Window(default_width=1280, default_height=900)
     window.add(view)
+    # WebDriver's Close Window asks the view to close: the window and its page go.
+    view.connect('close', lambda _view: window.destroy())
     window.show_all()
     return view
 

@@ -66,7 +66,7 @@ test('killed mid-upload, WebKit relaunched on the same profile completes the upl
   const key = `${await keyPrefix(first.page)}e2e-webkit-restart/${file.name}`;
   const [id] = await enqueueWithOptions(first.page, [file], [{ key, partSize: 1 * MiB, parallel: 1 }]);
   await stack.log.partsAcknowledged(2);
-  first.kill();
+  await first.kill();
   expect(await objectSha256(key, stack.target)).toBeUndefined();
 
   await stack.setFaults({});
@@ -76,4 +76,39 @@ test('killed mid-upload, WebKit relaunched on the same profile completes the upl
   expect(await objectSha256(key, stack.target)).toBe(file.sha256);
   expectEachPartAcknowledgedOnce(stack.log, 16);
   expect(stack.log.of('InitiateMultipartUpload')).toHaveLength(1);
+});
+
+test('the last Skylift tab closes mid-upload: the upload stops, and resumes when Skylift is opened again', async ({
+  webkit,
+  stack,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = await webkit.launch();
+  const driver = page.driver;
+  await openApp(page);
+  const appWindow = await driver.getWindowHandle();
+  // Parts of 16 s each, one after the other: one is always in flight.
+  await stack.setFaults({ operations: ['UploadPart'], bandwidthBytesPerSecond: 64 * 1024 });
+  const file = makeFile(3 * MiB);
+  const key = `${await keyPrefix(page)}e2e-webkit-closed/${file.name}`;
+  const [id] = await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 1 }]);
+  await stack.log.partsAcknowledged(1, 45_000);
+
+  // WebKit stays open on another page; no Skylift page is left, and WebKit stops the worker.
+  await driver.switchTo().newWindow('window');
+  const otherWindow = await driver.getWindowHandle();
+  await driver.switchTo().window(appWindow);
+  await driver.close();
+  await driver.switchTo().window(otherWindow);
+  expect(await driver.getAllWindowHandles()).toEqual([otherWindow]);
+  const cut = () => stack.log.of('UploadPart').filter((r) => r.status === 0 && r.settledAt !== undefined);
+  await expect.poll(() => cut().length, { timeout: 45_000 }).toBe(1);
+  expect(await objectSha256(key, stack.target)).toBeUndefined();
+
+  // Skylift opened again in that window: the upload resumes where it stopped.
+  await stack.setFaults({});
+  await openApp(page);
+  await expect.poll(() => stateOf(page, id!), { timeout: 60_000 }).toBe('done');
+  expect(await objectSha256(key, stack.target)).toBe(file.sha256);
+  expectEachPartAcknowledgedOnce(stack.log, 3);
 });
