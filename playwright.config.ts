@@ -16,7 +16,7 @@ const FIREFOX_SPECS = [
   'upload-view.spec.ts',
   'dashboard.spec.ts',
   'upload-faults.spec.ts',
-  'upload-resilience.spec.ts',
+  'upload-restart.spec.ts',
   'page-tells-the-truth.spec.ts',
   'firefox/**/*.spec.ts',
 ];
@@ -42,7 +42,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testIgnore: ['firefox/**', 'webkit/**'],
+      testIgnore: ['firefox/**', 'firefox-long/**', 'webkit/**'],
       use: { browserName: 'chromium', launchOptions: launchOptionsFor('chromium') },
     },
     {
@@ -56,6 +56,16 @@ export default defineConfig({
       name: 'webkit',
       testMatch: 'webkit/**/*.spec.ts',
     },
+    // A measurement of minutes, not part of `npm test`: E2E_LONG_UPLOAD=1 npx playwright test --project=firefox-long
+    ...(process.env.E2E_LONG_UPLOAD
+      ? [
+          {
+            name: 'firefox-long',
+            testMatch: 'firefox-long/**/*.spec.ts',
+            use: { browserName: 'firefox' as const, launchOptions: launchOptionsFor('firefox') },
+          },
+        ]
+      : []),
   ],
   // The product exactly as `npm start` runs it, on a throw-away data directory.
   webServer: {

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { killBrowser, launchProfile, type PlaywrightBrowser } from './browsers.ts';
 import {
   enqueueWithOptions,
   keyPrefix,
@@ -65,37 +61,5 @@ test.describe('the worker owns the upload', () => {
     await context.setOffline(false);
     await expect(item.getByRole('status')).toHaveText('done', { timeout: 90_000 });
     expect(await objectSha256(key)).toBe(file.sha256);
-  });
-
-  test('the browser is killed mid-upload; reopening the app completes it without selecting the file again', async ({
-    baseURL,
-    browserName,
-  }) => {
-    test.setTimeout(180_000);
-    const profile = mkdtempSync(join(tmpdir(), 'skylift-restart-'));
-    const launch = () => launchProfile(browserName as PlaywrightBrowser, profile, { baseURL: baseURL! });
-    try {
-      let context = await launch();
-      let page = context.pages()[0] ?? (await context.newPage());
-      await openApp(page);
-      const file = makeFile(300 * MiB);
-      const key = `${await keyPrefix(page)}e2e-restart-${Date.now()}.bin`;
-      const [id] = await enqueueWithOptions(page, [file], [{ key, ...SLOW }]);
-      await waitUntilStarted(page, id!);
-      killBrowser(profile);
-      await context.close().catch(() => undefined);
-      expect(await objectSha256(key)).toBeUndefined();
-
-      context = await launch();
-      page = context.pages()[0] ?? (await context.newPage());
-      await openApp(page);
-      await expect(page.locator(`[data-upload-id="${id}"]`).getByRole('status')).toHaveText('done', {
-        timeout: 120_000,
-      });
-      expect(await objectSha256(key)).toBe(file.sha256);
-      await context.close();
-    } finally {
-      rmSync(profile, { recursive: true, force: true });
-    }
   });
 });

@@ -261,7 +261,8 @@ test.describe('following an upload', () => {
     expect(await objectSha256(key, stack.target)).toBe(file.sha256);
 
     // Abort: confirmed first, then gone from OSS (ListParts: NoSuchUpload) and from the dashboard.
-    await stack.setFaults({ operations: ['UploadPart'], bandwidthBytesPerSecond: 2 * MiB });
+    // Slow enough to be still running when the abort comes, however slow the machine.
+    await stack.setFaults({ operations: ['UploadPart'], bandwidthBytesPerSecond: 512 * 1024 });
     const doomed = makeFile(16 * MiB);
     await page.getByLabel('Choose files to upload').setInputFiles(doomed.path);
     const doomedItem = uploadItem(page, doomed.name);
