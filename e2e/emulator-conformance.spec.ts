@@ -17,8 +17,8 @@ import {
   storedDigests,
   stsOptions,
   testBytes,
-} from '../server/emulator/conformance/harness.ts';
-import type { TestEmulator } from '../server/emulator/test-support/emulator-fixture.ts';
+} from '../tests/support/ali-oss-client.ts';
+import type { TestEmulator } from '../tests/support/emulator.ts';
 import {
   browserClientOptions,
   type ConformancePage,

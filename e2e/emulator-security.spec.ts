@@ -4,9 +4,9 @@
 // throughout (upload-stack.ts wires the emulator as `npm start` does).
 
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
-import { ossClient } from '../server/emulator/conformance/harness.ts';
 import { inAnHour, signPostForm } from '../server/emulator/conformance/post-form.ts';
-import { presignedPath } from '../server/emulator/test-support/presigned-path.ts';
+import { ossClient } from '../tests/support/ali-oss-client.ts';
+import { presignedPath } from '../tests/support/presigned-path.ts';
 import {
   browserClientOptions,
   type ConformancePage,

@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { appOrigins } from '../server/config/config.ts';
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
 import { freePort } from '../server/net/free-port.ts';
-import { startTestEmulator, type TestEmulator } from '../server/token-service/test-stack.ts';
+import { startProductEmulator, type TestEmulator } from '../tests/support/app-stack.ts';
 import { makeFile, objectSha256, uploadItem, workerControls } from './upload-support.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -42,11 +42,11 @@ function startProduction(env: Record<string, string>): Started {
 let emulator: TestEmulator;
 const running: ChildProcess[] = [];
 test.beforeAll(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startProductEmulator();
 });
 test.afterAll(async () => {
   for (const child of running) child.kill('SIGKILL');
-  await emulator?.close();
+  await emulator?.dispose();
 });
 
 test.describe('the production start', () => {
@@ -62,15 +62,15 @@ test.describe('the production start', () => {
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
     // The bucket's CORS rule names the app's origin, as docs/real-oss.md has it set up.
-    await emulator.emulator.setCorsOrigins(appOrigins('127.0.0.1', port));
+    await emulator.setCorsOrigins(appOrigins('127.0.0.1', port));
     const server = startProduction({
       HOST: '127.0.0.1',
       PORT: String(port),
-      OSS_ENDPOINT: emulator.emulator.url,
+      OSS_ENDPOINT: emulator.url,
       OSS_REGION: EMULATOR_DEFAULTS.region,
       OSS_BUCKET: EMULATOR_DEFAULTS.bucket,
       OSS_STS_ROLE_ARN: EMULATOR_DEFAULTS.roleArn,
-      OSS_STS_ENDPOINT: `${emulator.emulator.url}/-/sts`,
+      OSS_STS_ENDPOINT: `${emulator.url}/-/sts`,
       ALIBABA_CLOUD_ACCESS_KEY_ID: EMULATOR_DEFAULTS.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: EMULATOR_DEFAULTS.accessKeySecret,
       TOKEN_ACCESS: 'loopback',
@@ -91,7 +91,7 @@ test.describe('the production start', () => {
     const file = makeFile(300 * 1024);
     await page.getByLabel('Choose files to upload').setInputFiles(file.path);
     await expect(uploadItem(page, file.name).getByRole('status')).toHaveText('done', { timeout: 30_000 });
-    const target = { url: emulator.emulator.url, bucket: EMULATOR_DEFAULTS.bucket };
+    const target = { url: emulator.url, bucket: EMULATOR_DEFAULTS.bucket };
     expect(await objectSha256(`uploads/${file.name}`, target)).toBe(file.sha256);
 
     // SIGTERM: the health check fails first, so a balancer drains the instance; then it exits cleanly.

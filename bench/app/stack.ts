@@ -1,4 +1,4 @@
-// What the app suite runs against: the built app and token service in this process (test-stack.ts, as
+// What the app suite runs against: the built app and token service in this process (tests/support/app-stack.ts, as
 // the e2e tests wire them), the emulator as a child process with the traffic recorder, and a root-key
 // client to check and delete objects. One stack for the whole suite; counters are reset per scenario.
 
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ensureBuild } from '../../server/app/ensure-build.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
 import { corsRuleFor, renderCorsConfig } from '../../server/emulator/cors/cors-config.ts';
-import { startTestApp } from '../../server/token-service/test-stack.ts';
+import { startTestApp } from '../../tests/support/app-stack.ts';
 import { spawnEmulator } from '../emulator/emulator-process.ts';
 import { NodeOssClient } from '../lib/node-oss-client.ts';
 import { progress } from '../lib/progress.ts';
