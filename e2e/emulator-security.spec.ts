@@ -4,8 +4,8 @@
 // throughout (upload-stack.ts wires the emulator as `npm start` does).
 
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
-import { inAnHour, signPostForm } from '../server/emulator/conformance/post-form.ts';
 import { ossClient } from '../tests/support/ali-oss-client.ts';
+import { inAnHour, signPostForm } from '../tests/support/post-form.ts';
 import { presignedPath } from '../tests/support/presigned-path.ts';
 import {
   browserClientOptions,

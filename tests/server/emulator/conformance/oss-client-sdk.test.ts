@@ -20,7 +20,6 @@ import { crc64, crc64ToHeader } from '../../../../lib/oss/crc64.ts';
 import { md5Hex, multipartEtag, quoteEtag } from '../../../../lib/oss/etag.ts';
 import { signatureV1 } from '../../../../lib/oss/sign-v1.ts';
 import { EMULATOR_DEFAULTS } from '../../../../server/config/emulator-defaults.ts';
-import { inAnHour } from '../../../../server/emulator/conformance/post-form.ts';
 import {
   BUCKET,
   KIB,
@@ -32,6 +31,7 @@ import {
   testBytes,
 } from '../../../support/ali-oss-client.ts';
 import type { TestEmulator } from '../../../support/emulator.ts';
+import { inAnHour } from '../../../support/post-form.ts';
 
 type Sdk = typeof import('@alicloud/oss-client');
 type TeaUtil = typeof import('@alicloud/tea-util');

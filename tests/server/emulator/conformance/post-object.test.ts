@@ -8,12 +8,6 @@ import { crc64, crc64ToHeader } from '../../../../lib/oss/crc64.ts';
 import { md5Hex, quoteEtag } from '../../../../lib/oss/etag.ts';
 import { EMULATOR_DEFAULTS } from '../../../../server/config/emulator-defaults.ts';
 import {
-  inAnHour,
-  type PostPolicyDocument,
-  postForm,
-  signPostForm,
-} from '../../../../server/emulator/conformance/post-form.ts';
-import {
   BUCKET,
   ossClient,
   startSignedEmulator,
@@ -24,6 +18,7 @@ import {
 import { startCallbackServer } from '../../../support/callback-server.ts';
 import type { TestEmulator } from '../../../support/emulator.ts';
 import { xmlText } from '../../../support/emulator.ts';
+import { inAnHour, type PostPolicyDocument, postForm, signPostForm } from '../../../support/post-form.ts';
 
 let emulator: TestEmulator;
 let root: OSS;

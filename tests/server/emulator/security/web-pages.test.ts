@@ -3,9 +3,9 @@
 // POST (forms included), `Sec-Fetch-Site` on everything (`none` only when the person typed the URL).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inAnHour, postForm, signPostForm } from '../../../../server/emulator/conformance/post-form.ts';
 import { assumeRole, ossClient, startSignedEmulator, stsOptions } from '../../../support/ali-oss-client.ts';
 import { BUCKET, type TestEmulator, xmlText } from '../../../support/emulator.ts';
+import { inAnHour, postForm, signPostForm } from '../../../support/post-form.ts';
 import { presignedPath } from '../../../support/presigned-path.ts';
 
 const APP = 'http://localhost:8080';

@@ -3,8 +3,8 @@
 // multipart/form-data with fetch and FormData, the file last.
 
 import type OSS from 'ali-oss';
-import { isoDateV4, signingRegionV4 } from '../../../lib/oss/sign-v4.ts';
-import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
+import { isoDateV4, signingRegionV4 } from '../../lib/oss/sign-v4.ts';
+import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
 
 export type PolicyCondition = Record<string, string> | (string | number | string[])[];
 
