@@ -3,7 +3,6 @@
 import { MAX_PARTS } from '../../lib/oss/limits.ts';
 import { enqueueWithOptions, openApp } from './app-page.ts';
 import { launchBrowser } from './browser.ts';
-import { uploadTimeoutMs } from './skylift.ts';
 import { deleteObject, expectStored, type SourceFile } from './source-files.ts';
 import type { Stack } from './stack.ts';
 

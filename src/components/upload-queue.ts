@@ -31,6 +31,8 @@ import './uploads/upload-totals.ts';
 const NOTIFY_DECLINED_KEY = 'skylift.notify-declined.v1';
 
 const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+/** A long list is built this many items per frame, so that no frame keeps the page busy for long. */
+const ITEMS_PER_FRAME = 40;
 
 /**
  * The upload view: add files (input, folder, drop anywhere on the page) under a key prefix, and
@@ -69,6 +71,9 @@ export class UploadQueue extends LitElement {
   @state() private now = Date.now();
   @state() private samples: readonly number[] = [];
   @state() private offerNotifications = false;
+  /** Items of the list rendered so far (grows by ITEMS_PER_FRAME a frame up to the whole list). */
+  @state() private rendered = ITEMS_PER_FRAME;
+  private growing = false;
   @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
 
   private readonly intake = new UploadIntake({
@@ -238,7 +243,7 @@ export class UploadQueue extends LitElement {
         <upload-totals .uploads=${this.uploads} .samples=${this.samples}></upload-totals>
       </section>
       <ul aria-label="Uploads" @upload-action=${this.onAction}>
-        ${this.uploads.map(
+        ${this.uploads.slice(0, this.rendered).map(
           (u) => html`<li data-upload-id=${u.id} data-state=${u.state}>
             <upload-item .upload=${u} .now=${this.now}></upload-item>
           </li>`,
@@ -249,6 +254,15 @@ export class UploadQueue extends LitElement {
           ? html`<button class="older" @click=${() => this.subscription?.loadOlder()}>Show older uploads</button>`
           : nothing
       }`;
+  }
+
+  override updated() {
+    if (this.rendered >= this.uploads.length || this.growing) return;
+    this.growing = true;
+    requestAnimationFrame(() => {
+      this.growing = false;
+      this.rendered += ITEMS_PER_FRAME;
+    });
   }
 
   override render() {

@@ -88,8 +88,39 @@ export class UploadItem extends LitElement {
     super.disconnectedCallback();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>) {
+  /** What the last render showed; a snapshot that changes none of it renders nothing. */
+  private shown = '';
+
+  /**
+   * Snapshots arrive ten times a second with a fresh object for every upload: with a thousand queued,
+   * re-rendering each of them every time would keep the page busy. Only what the item shows counts.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    if (!this.upload) return true;
+    // The part map asks the worker for part states on every snapshot, shown or not.
     if (changed.has('upload') && this.showsPartMap()) this.feed.changed(this.upload);
+    if (changed.has('partStates' as keyof UploadItem)) return true;
+    const u = this.upload;
+    const shown = JSON.stringify([
+      u.id,
+      u.key,
+      u.fileName,
+      u.size,
+      u.state,
+      u.retrying,
+      u.attempt,
+      u.problem,
+      u.result?.etag,
+      u.partsDone,
+      u.partsTotal,
+      nextTryInWords(u, this.now),
+      bytesShown(u),
+      progressInWords(u),
+      speedInWords(u),
+    ]);
+    if (shown === this.shown) return false;
+    this.shown = shown;
+    return true;
   }
 
   /**
