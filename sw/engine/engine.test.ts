@@ -16,6 +16,7 @@ import { createOssClient } from '../../lib/oss-client/oss-client.ts';
 import { HISTORY_PAGE_SIZE, type UploadSnapshotMessage } from '../../lib/protocol/messages.ts';
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
+import { ossError } from '../../server/emulator/errors.ts';
 import type { ObjectRecord } from '../../server/emulator/persistence/records.ts';
 import type { OperationName } from '../../server/emulator/routing/operations.ts';
 import {
@@ -851,6 +852,25 @@ describe('many uploads at once', () => {
       ...small.map((_, i) => bodies.order.findIndex((o) => o.endsWith(`small-${i}.bin`))),
     );
     expect(bodies.order.slice(lastSmall).filter((o) => o.endsWith('big.bin')).length).toBeGreaterThan(1);
+  });
+
+  it('keeps fewer requests in flight after OSS answers SlowDown, and wins them back as parts go through', async () => {
+    const e = engine();
+    const budgets: number[] = [];
+    let refused = 0;
+    fault = async (op) => {
+      if (op !== 'UploadPart') return undefined;
+      budgets.push(e.slots.capacity);
+      if (refused++ < 2) throw ossError.slowDown();
+      return undefined;
+    };
+    const { file, bytes } = randomFile(4 * MiB, 'slow-down.bin');
+    await e.enqueue([{ file, options: { key: 'uploads/many/slow-down.bin', partSize: 128 * KiB } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/many/slow-down.bin')).toBe(sha256(bytes));
+    expect(budgets[0]).toBe(6);
+    expect(Math.min(...budgets)).toBeLessThanOrEqual(3);
+    expect(budgets.at(-1)).toBeGreaterThan(Math.min(...budgets));
   });
 
   it('sends a file that fits in one part with one PutObject, verified by CRC64, without Initiate or Complete', async () => {

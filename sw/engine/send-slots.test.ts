@@ -82,4 +82,27 @@ describe('SendSlots', () => {
     (await c)();
     expect(cStarted).toBe(true);
   });
+
+  it('halves the budget when OSS asks to slow down, and wins it back a slot per budget of requests that go through', () => {
+    const slots = new SendSlots(6);
+    slots.backOff();
+    expect(slots.capacity).toBe(3);
+    slots.backOff();
+    expect(slots.capacity).toBe(1);
+    slots.backOff();
+    expect(slots.capacity).toBe(1);
+    slots.succeeded();
+    expect(slots.capacity).toBe(2);
+    slots.succeeded();
+    expect(slots.capacity).toBe(2);
+    slots.succeeded();
+    expect(slots.capacity).toBe(3);
+    // The uploads' own setting does not undo the backoff; it only bounds the way back.
+    slots.resize(6);
+    expect(slots.capacity).toBe(3);
+    for (let i = 0; i < 100; i++) slots.succeeded();
+    expect(slots.capacity).toBe(6);
+    slots.resize(4);
+    expect(slots.capacity).toBe(4);
+  });
 });

@@ -3,6 +3,9 @@
 // finds every slot taken waits; when one frees, the waiting request with the lowest priority number
 // goes first (the engine passes the bytes its upload still has to send, so a small file never waits
 // behind the parts of a big one), ties in arrival order.
+//
+// The budget adapts: OSS asking to slow down (SlowDown) halves it at once; after that, every budget's
+// worth of requests that go through adds a slot back, up to the ceiling the uploads ask for.
 
 export type ReleaseSlot = () => void;
 
@@ -16,9 +19,13 @@ export class SendSlots {
   private inUse = 0;
   private seq = 0;
   private readonly waiting: Waiter[] = [];
+  private ceiling: number;
+  /** Requests that went through since the budget last changed. */
+  private successes = 0;
 
   constructor(private limit: number) {
     if (!(limit >= 1)) throw new RangeError(`A send budget needs at least one slot, not ${limit}`);
+    this.ceiling = limit;
   }
 
   /** Slots in the budget now. */
@@ -37,11 +44,29 @@ export class SendSlots {
   }
 
   /**
-   * Changes the budget. A smaller one takes effect as requests finish (none is cut off); a larger
-   * one lets waiting requests start at once.
+   * Sets the largest the budget may be (the uploads' `parallel`). A budget cut back by backOff()
+   * stays below it until requests go through again; otherwise it takes the new size. A smaller one
+   * takes effect as requests finish (none is cut off); a larger one lets waiting requests start.
    */
-  resize(limit: number): void {
-    this.limit = Math.max(1, Math.floor(limit));
+  resize(ceiling: number): void {
+    const throttled = this.limit < this.ceiling;
+    this.ceiling = Math.max(1, Math.floor(ceiling));
+    this.limit = throttled ? Math.min(this.limit, this.ceiling) : this.ceiling;
+    this.grantWaiting();
+  }
+
+  /** OSS asked to slow down: half the budget (at least one slot), at once. */
+  backOff(): void {
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.successes = 0;
+  }
+
+  /** A request went through: after a budget's worth of them, one slot more, up to the ceiling. */
+  succeeded(): void {
+    if (this.limit >= this.ceiling) return;
+    if (++this.successes < this.limit) return;
+    this.successes = 0;
+    this.limit++;
     this.grantWaiting();
   }
 

@@ -26,7 +26,7 @@ import type { LinkMeter } from './link-meter.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
 import { nextPartSize } from './part-sizer.ts';
-import { decide } from './retry-policy.ts';
+import { decide, type RetryDecision } from './retry-policy.ts';
 import type { SendSlots } from './send-slots.ts';
 import { BudgetSpent, type RetryEnvironment, StopUpload, withRetries } from './with-retries.ts';
 
@@ -200,19 +200,23 @@ class UploadRun {
     await this.save({ state: 'uploading', problem: undefined });
     let stored: StoredObject;
     try {
-      stored = await withRetries(async () => {
-        const release = await this.ctx.slots.acquire(file.size, this.options.signal);
-        this.ctx.live.partStarted(this.upload.id, 1, file.size);
-        try {
-          const { result } = await this.sendVerified(file, 'the object', () =>
-            this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
-          );
-          return result;
-        } finally {
-          this.ctx.live.partEnded(this.upload.id, 1);
-          release();
-        }
-      }, this.retryEnv());
+      stored = await withRetries(
+        async () => {
+          const release = await this.ctx.slots.acquire(file.size, this.options.signal);
+          this.ctx.live.partStarted(this.upload.id, 1, file.size);
+          try {
+            const { result } = await this.sendVerified(file, 'the object', () =>
+              this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
+            );
+            this.ctx.slots.succeeded();
+            return result;
+          } finally {
+            this.ctx.live.partEnded(this.upload.id, 1);
+            release();
+          }
+        },
+        this.retryEnv({ onRetry: (decision) => this.slowDown(decision) }),
+      );
     } catch (error) {
       // With overwriting forbidden, a PutObject whose answer was lost is refused when sent again,
       // because the first one created the object: if that object is this file, the upload is done.
@@ -368,6 +372,11 @@ class UploadRun {
     return this.file!.slice(part.offset, part.offset + part.size);
   }
 
+  /** OSS asked to slow down (503 SlowDown): the engine keeps fewer requests in flight for a while. */
+  private slowDown(decision: RetryDecision): void {
+    if (decision.problem.code === 'SlowDown') this.ctx.slots.backOff();
+  }
+
   /** Bytes not yet cut into parts (parts are cut as they are sent). */
   private uncut(): number {
     return this.upload.size - (this.upload.plannedBytes ?? this.upload.size);
@@ -504,6 +513,7 @@ class UploadRun {
             this.ctx.live.partEnded(id, sending.partNumber);
           }
           ended(true);
+          this.ctx.slots.succeeded();
           await confirm(sending, sent.result.etag, sent.crc);
         } finally {
           release();
@@ -514,6 +524,7 @@ class UploadRun {
         firstAttempt: (queued?.attempts ?? 0) + 1,
         mayStart: () => this.ctx.now() < this.options.deadline(),
         onRetry: async (decision, attempt) => {
+          this.slowDown(decision);
           if (!part) return;
           const nextTryAt = this.ctx.now() + decision.delayMs;
           await this.ctx.store.markPartFailed(id, part.partNumber, nextTryAt, decision.problem.message);
