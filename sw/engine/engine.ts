@@ -201,6 +201,9 @@ export class UploadEngine {
    * itself. Refuses the whole batch if it cannot fit or a file cannot be read.
    */
   async enqueue(items: readonly EnqueueItem[]): Promise<string[]> {
+    // The first request will need a token: ask for it now, beside the checks below (the provider
+    // keeps one request in flight and caches the answer; a failure shows up where it is used).
+    this.deps.credentials.get().catch(() => undefined);
     const planned = items.map(({ file, options }) => {
       const problems = validateUploadOptions(options);
       if (problems.length > 0) throw new EnqueueError(`${file.name}: ${problems.join(' ')}`);
