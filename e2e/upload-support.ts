@@ -77,6 +77,11 @@ export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Prom
 /** Opens the app and waits until its service worker controls the page. */
 export async function openApp(page: Page): Promise<void> {
   await page.goto('/');
+  await workerControls(page);
+}
+
+/** Waits until the service worker controls the open page (it registers on the first visit). */
+export async function workerControls(page: Page): Promise<void> {
   await page.evaluate(async () => navigator.serviceWorker.ready);
   if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
   await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);

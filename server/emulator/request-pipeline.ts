@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from './auth/auth-types.ts';
 import type { Authenticator } from './auth/authenticate.ts';
+import { requestConditions } from './auth/session-policy.ts';
 import { preflightCors } from './cors/cors-headers.ts';
 import { OssError, ossError } from './errors.ts';
 import { checkObjectName } from './handlers/object-name.ts';
@@ -175,7 +176,13 @@ export function createRequestListener(
       const bucket = store.bucket(address.bucket);
       if (!bucket) throw ossError.noSuchBucket(address.bucket);
       if (principal && operation.authorization !== 'each-key') {
-        deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
+        deps.authenticator.authorize(
+          principal,
+          operation.action,
+          address.bucket,
+          address.key,
+          requestConditions(operation.action, query),
+        );
         if (operation.setsTags && req.headers['x-oss-tagging'] !== undefined) {
           deps.authenticator.authorize(principal, 'oss:PutObjectTagging', address.bucket, address.key);
         }

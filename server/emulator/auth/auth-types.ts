@@ -17,7 +17,31 @@ export interface SessionPolicyStatement {
   effect: 'Allow' | 'Deny';
   actions: string[];
   resources: string[];
+  /** The statement's Condition block; every condition must hold for the statement to apply. */
+  conditions?: PolicyCondition[];
 }
+
+/** One operator and key of a Condition block, e.g. `StringLike` on `oss:Prefix` with its values. */
+export interface PolicyCondition {
+  operator: ConditionOperator;
+  /** Canonical spelling, e.g. `oss:Prefix`. */
+  key: ConditionKey;
+  values: string[];
+}
+
+export type ConditionOperator =
+  | 'StringEquals'
+  | 'StringNotEquals'
+  | 'StringEqualsIgnoreCase'
+  | 'StringNotEqualsIgnoreCase'
+  | 'StringLike'
+  | 'StringNotLike';
+
+/** The condition keys the emulator evaluates: the listing parameters (RAM documentation: OSS condition keys). */
+export type ConditionKey = 'oss:Prefix' | 'oss:Delimiter';
+
+/** The condition keys a request carries, with their values; a key the request does not carry is absent. */
+export type RequestConditions = Partial<Record<ConditionKey, string>>;
 
 export interface Principal {
   accessKeyId: string;

@@ -2,7 +2,7 @@
 // The routing layer resolves bucket and key, then calls authenticate() before any handler runs,
 // and each handler calls authorize() with its RAM action before touching data.
 import { ossError } from '../errors.ts';
-import type { AuthRequest, OssAction, Principal } from './auth-types.ts';
+import type { AuthRequest, OssAction, Principal, RequestConditions } from './auth-types.ts';
 import { MAX_SKEW_MS } from './clock.ts';
 import { type SignedPostForm, verifyPostFormSignature } from './post-form-signature.ts';
 import { authorize } from './session-policy.ts';
@@ -23,8 +23,17 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** Resolves the caller of a signed request, or throws the OssError OSS would answer with. */
   authenticate(req: AuthRequest): Promise<Principal>;
-  /** Throws AccessDenied unless the principal's session policy allows the action on bucket/key. */
-  authorize(principal: Principal, action: OssAction, bucket: string, key: string): void;
+  /**
+   * Throws AccessDenied unless the principal's session policy allows the action on bucket/key;
+   * `conditions` are the request's condition keys (session-policy.ts requestConditions).
+   */
+  authorize(
+    principal: Principal,
+    action: OssAction,
+    bucket: string,
+    key: string,
+    conditions?: RequestConditions,
+  ): void;
   /**
    * Resolves the caller of a PostObject form: its credential fields and the signature over its base64
    * policy (OSS does not look at the request's own Authorization in a PostObject).
