@@ -74,6 +74,8 @@ export class UploadQueue extends LitElement {
   /** Items of the list rendered so far (grows by ITEMS_PER_FRAME a frame up to the whole list). */
   @state() private rendered = ITEMS_PER_FRAME;
   private growing = false;
+  /** The count last put on the app badge (setting it costs a call into the browser). */
+  private badge?: number;
   @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
 
   private readonly intake = new UploadIntake({
@@ -141,7 +143,9 @@ export class UploadQueue extends LitElement {
     this.uploads = [...uploads].sort((a, b) => b.createdAt - a.createdAt);
     this.intake.seen(uploads);
     if (this.history.add(summarizeUploads(uploads).rate, Date.now())) this.samples = this.history.values();
-    showBadge(activeCount(uploads));
+    const active = activeCount(uploads);
+    if (active !== this.badge) showBadge(active);
+    this.badge = active;
     const message = notificationFor(this.endings.next(uploads));
     if (message && document.hidden) void showNotification(message).catch(() => undefined);
     this.tickWhileRetrying();
