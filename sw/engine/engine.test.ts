@@ -415,16 +415,19 @@ describe('UploadEngine against the emulator', () => {
     const [id] = await e.enqueue([
       { file, options: { key: 'uploads/t8/reselect.bin', partSize: 200 * KiB } },
     ]);
+    // A later worker: the one the file was handed to could send from it; this one has only the copy.
+    e.dispose();
+    const later = engine();
     await store.db.put('files', new Blob([bytes.subarray(0, 10)]), id!);
-    await e.run();
-    expect((await allViews(e))[0]).toMatchObject({
+    await later.run();
+    expect((await allViews(later))[0]).toMatchObject({
       state: 'needs-file',
       problem: { code: 'FileNotReadable' },
     });
     const other = new File([bytes], 'movie.bin', { lastModified: file.lastModified + 1 });
-    await expect(e.reselect(id!, other)).rejects.toThrow(/not the same file/);
-    await e.reselect(id!, file);
-    expect((await e.run()).workRemains).toBe(false);
+    await expect(later.reselect(id!, other)).rejects.toThrow(/not the same file/);
+    await later.reselect(id!, file);
+    expect((await later.run()).workRemains).toBe(false);
     expect(await objectHash('uploads/t8/reselect.bin')).toBe(sha256(bytes));
   });
 
@@ -984,6 +987,30 @@ describe('the first byte does not wait for the copy into IndexedDB', () => {
     expect((await e.history()).history.find((h) => h.id === id)?.state).toBe('done');
     expect(await store.db.count('files')).toBe(0);
     slow.release();
+  });
+
+  it('copies a multipart upload’s file once its first part is out; a file sent whole and done before the delay is never copied', async () => {
+    const copied: string[] = [];
+    class CountingStore extends UploadStore {
+      override async putFile(id: string, file: Blob): Promise<void> {
+        copied.push(id);
+        await super.putFile(id, file);
+      }
+    }
+    // However slow the machine, the file sent whole is done before its copy's delay is up.
+    const e = engine({ store: new CountingStore(store.db), copyDelayMs: 600_000 });
+    const whole = randomFile(64 * KiB, 'whole.bin');
+    const parts = randomFile(1 * MiB, 'parts.bin');
+    const [wholeId, partsId] = await e.enqueue([
+      { file: whole.file, options: { key: 'uploads/copy/whole.bin' } },
+      { file: parts.file, options: { key: 'uploads/copy/parts.bin', partSize: 256 * KiB } },
+    ]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/copy/whole.bin')).toBe(sha256(whole.bytes));
+    expect(await objectHash('uploads/copy/parts.bin')).toBe(sha256(parts.bytes));
+    expect(copied).toContain(partsId);
+    expect(copied).not.toContain(wholeId);
+    expect(await store.db.count('files')).toBe(0);
   });
 
   it('a crash before the copy is stored leaves an upload that asks for the file; chosen again, it sends no confirmed part twice', async () => {

@@ -84,6 +84,8 @@ export interface EngineDeps {
   /** Asks for a run soon (registers a Background Sync, or runs directly where there is none). */
   requestRun?: () => void;
   newId?: () => string;
+  /** How long a handed-over file waits for its upload to start before it is copied anyway (handed-files.ts). */
+  copyDelayMs?: number;
 }
 
 export interface RunResult {
@@ -189,8 +191,8 @@ export class UploadEngine {
 
   /** An upload left the engine's hands (done or aborted): the next snapshot says so. */
   private finished(record: HistoryRecord): void {
-    // The store deleted its copy of the file in the same transaction (after the copy's own put,
-    // which IndexedDB runs first: transactions on the same store run in the order they were made).
+    // The store deleted its copy of the file in the same transaction (after the copy's own put, if
+    // it had started: IndexedDB runs transactions on the same store in the order they were made).
     this.handed.forget(record.id);
     this.finishedSinceSnapshot.push(record);
     this.changed();
@@ -252,7 +254,12 @@ export class UploadEngine {
     await this.deps.store.createAll(uploads);
     uploads.forEach((upload, i) => {
       const { file } = planned[i]!;
-      this.handed.hold(upload.id, file, this.deps.store.putFile(upload.id, file));
+      this.handed.hold(
+        upload.id,
+        file,
+        () => this.deps.store.putFile(upload.id, file),
+        this.deps.copyDelayMs,
+      );
     });
     this.changed();
     this.wakePass?.();
@@ -565,9 +572,10 @@ export class UploadEngine {
     this.deps.requestRun?.();
   }
 
-  /** Stops pending broadcasts (tests close the database after this). */
+  /** Stops pending broadcasts and copies not started (tests close the database after this). */
   dispose(): void {
     this.broadcaster.stop();
+    this.handed.forgetAll();
   }
 
   /** Sends a snapshot to every page now (a page just opened). */

@@ -202,6 +202,7 @@ class UploadRun {
     try {
       stored = await withRetries(
         async () => {
+          // (A file sent whole is often done before its copy would be: the copy waits its delay.)
           const release = await this.ctx.slots.acquire(file.size, this.options.signal);
           this.ctx.live.partStarted(this.upload.id, 1, file.size);
           try {
@@ -496,6 +497,7 @@ class UploadRun {
             await this.ctx.store.markPartSending(id, part.partNumber);
           }
           const sending = part;
+          this.ctx.handed.sending(id);
           const slice = this.slice(sending);
           this.ctx.live.partStarted(id, sending.partNumber, sending.size);
           this.ctx.changed();
