@@ -22,14 +22,16 @@ describe('nextPartSize', () => {
     expect([...sizes].sort((a, b) => a - b)).toEqual(sizes);
   });
 
-  it('sizes parts so their round trips are a small share of their time: larger on a slow, far link', () => {
-    const near = nextPartSize({ ...base, ...link(100, 5) });
+  it('sizes parts so their round trips are a small share of their time: larger the longer a round trip', () => {
+    const near = nextPartSize({ ...base, ...link(20, 20) });
     const far = nextPartSize({ ...base, ...link(20, 200) });
     const farther = nextPartSize({ ...base, ...link(20, 600) });
     expect(far).toBeGreaterThan(near);
     expect(farther).toBeGreaterThan(far);
-    // At 20 MB/s over 6 lanes with 200 ms per request, a part lasts at least 16 round trips.
+    // At 20 MB/s over 6 lanes with 200 ms per request, a part lasts at least 16 round trips…
     expect(far / ((20e6 / 6) * 0.2)).toBeGreaterThanOrEqual(16 * 0.99);
+    // …and on a fast, near link at least a second, so requests stay few.
+    expect(nextPartSize({ ...base, ...link(120, 5) }) / (120e6 / 6)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('aims the new part to end a lane’s share of a cycle after the parts in flight, not with them', () => {

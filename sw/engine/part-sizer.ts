@@ -21,8 +21,8 @@ import { MiB } from '../../lib/oss/limits.ts';
 
 /** A part lasts this many times the per-request overhead, at the rate one lane gets. */
 export const OVERHEAD_MULTIPLE = 16;
-/** Never shorter than this (a fast link would otherwise get tiny parts and pay per request). */
-export const MIN_PART_SECONDS = 0.5;
+/** Never shorter than this: on a fast link each request costs CPU (preflight, signing, records) more than time. */
+export const MIN_PART_SECONDS = 1;
 /** Never longer: a part cut off costs at most this much of one lane's sending. */
 export const MAX_PART_SECONDS = 30;
 /** Bounds of auto-sized parts (OSS allows 100 KB..5 GB; beyond these nothing is gained). */
