@@ -12,8 +12,8 @@ export interface ManyPartsRun {
   partRequests: number;
 }
 
-/** A part request costs far more than its bytes here (preflight, signing, records, fsyncs): allow 20 ms each. */
-const perPartTimeoutMs = (parts: number) => 60_000 + parts * 20;
+/** A part request costs far more than its bytes here (preflight, signing, records, fsyncs): allow 30 ms each on a loaded machine. */
+const perPartTimeoutMs = (parts: number) => 60_000 + parts * 30;
 
 /**
  * One upload of exactly MAX_PARTS parts. Skylift would pick 8 MiB parts; the smallest part size that
