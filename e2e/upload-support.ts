@@ -74,21 +74,37 @@ export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Prom
     .digest('hex');
 }
 
+/**
+ * What the helpers below need of a page. Playwright's Page has it, and so has the WebKit suite's
+ * page driven over WebDriver (e2e/webkit/webdriver-page.ts): one set of helpers for every browser.
+ */
+export interface AppPage {
+  /** A path is taken relative to the app's origin. */
+  goto(url: string): Promise<unknown>;
+  reload(): Promise<unknown>;
+  evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Sets the files of the (light-DOM) file input `selector` from paths on disk. */
+  setInputFiles(selector: string, files: string[]): Promise<void>;
+}
+
 /** Opens the app and waits until its service worker controls the page. */
-export async function openApp(page: Page): Promise<void> {
+export async function openApp(page: AppPage): Promise<void> {
   await page.goto('/');
   await workerControls(page);
 }
 
 /** Waits until the service worker controls the open page (it registers on the first visit). */
-export async function workerControls(page: Page): Promise<void> {
-  await page.evaluate(async () => navigator.serviceWorker.ready);
+export async function workerControls(page: AppPage): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
   if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
   await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
 }
 
 /** The key prefix the token service allows (keys outside it are refused by OSS). */
-export async function keyPrefix(page: Page): Promise<string> {
+export async function keyPrefix(page: AppPage): Promise<string> {
   return page.evaluate(async () => {
     const response = await fetch('/api/credentials', {
       method: 'POST',
@@ -99,7 +115,7 @@ export async function keyPrefix(page: Page): Promise<string> {
 }
 
 /** Posts one page→worker request and returns the worker's reply. */
-export async function askWorker<T>(page: Page, request: unknown): Promise<T> {
+export async function askWorker<T>(page: AppPage, request: unknown): Promise<T> {
   return page.evaluate(async (message) => {
     const registration = await navigator.serviceWorker.ready;
     const channel = new MessageChannel();
@@ -113,7 +129,7 @@ export async function askWorker<T>(page: Page, request: unknown): Promise<T> {
 
 /** Hands disk files to the worker with full options, through a file input (disk-backed Files). */
 export async function enqueueWithOptions(
-  page: Page,
+  page: AppPage,
   files: DiskFile[],
   options: UploadOptions[],
 ): Promise<string[]> {
@@ -152,7 +168,7 @@ export async function enqueueWithOptions(
  * Current views as the worker reports them: unfinished uploads, then the newest page of finished ones
  * (also resumes unfinished uploads: it is the page's hello).
  */
-export async function uploadViews(page: Page): Promise<UploadView[]> {
+export async function uploadViews(page: AppPage): Promise<UploadView[]> {
   const reply = await askWorker<{ uploads?: UploadView[]; history?: UploadView[] }>(page, {
     type: 'upload/hello',
   });

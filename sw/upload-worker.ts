@@ -63,9 +63,16 @@ export function installUploadEngine(): void {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
         const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
         if (active?.length || cleanups?.length) driver.requestRun();
-        const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
-        return { ok: true, uploads, ...history };
+        const [uploads, history, afterPageCloses] = await Promise.all([
+          engine.views(),
+          engine.history(),
+          driver.afterPageCloses(),
+        ]);
+        return { ok: true, uploads, ...history, afterPageCloses };
       }
+      case 'upload/nudge':
+        await driver.keepGoing();
+        return { ok: true };
       case 'upload/parts':
         return { ok: true, parts: await engine.partStates(request.uploadId) };
       case 'upload/history':
