@@ -491,6 +491,7 @@ export class UploadEngine {
     await this.interrupt(upload.id);
     const last = (await this.deps.store.get(upload.id)) ?? upload;
     const inOss = last.uploadId !== undefined || last.initiateStartedAt !== undefined;
+    this.handed.finishing(upload.id);
     const record = await this.deps.store.finish(
       upload.id,
       {

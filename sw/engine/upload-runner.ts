@@ -621,6 +621,7 @@ class UploadRun {
     }
     const result: UploadResult = { etag: stored.etag, crc64: stored.crc64, callback: stored.callback };
     const u = this.upload;
+    this.ctx.handed.finishing(u.id);
     const record = await this.ctx.store.finish(u.id, {
       id: u.id,
       key: u.key,
