@@ -10,7 +10,7 @@ import { DEFAULT_PARALLEL } from '../../lib/upload-plan/part-plan.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
 import { forEachParallel } from '../lib/parallel.ts';
 import { BARE_INPUT_ID, openApp, openBarePage, selectInUi, setBareFiles } from './app-page.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, measureWork } from './browser.ts';
 import { uploadTimeoutMs } from './skylift.ts';
 import { deleteObject, expectStored, type SourceFile } from './source-files.ts';
 import { type Stack, storedFrom } from './stack.ts';
@@ -21,9 +21,14 @@ const PER_FILE_TIMEOUT_MS = 100;
 export interface ManyFilesRun {
   seconds: number;
   verified: number;
+  /** CPU time of every browser process and of the emulator while the files went up. */
+  browserCpuSeconds: number;
+  emulatorCpuSeconds: number;
 }
 
 export interface SkyliftManyRun extends ManyFilesRun {
+  /** Selection → the emulator reading the first body byte: the hand-over and queueing of the batch. */
+  firstByteSeconds: number;
   /** Longest Long Task (main thread busy > 50 ms) the page reported while the files went up; 0 if none. */
   longestTaskMs: number;
   longTasks: number;
@@ -70,27 +75,34 @@ export async function measureManyFilesLimit(stack: Stack, files: SourceFile[]): 
       browser.page,
       files.map((f) => f.path),
     );
-    const ms = await browser.page.evaluate(
-      async ({ id, urls, parallel }) => {
-        const chosen = [...(document.getElementById(id) as HTMLInputElement).files!];
-        const byName = new Map(chosen.map((f) => [f.name, f]));
-        let next = 0;
-        const lane = async () => {
-          while (next < urls.length) {
-            const i = next++;
-            const name = decodeURIComponent(new URL(urls[i]!).pathname.split('/').pop()!);
-            // A slice has no type, so no Content-Type goes out that the presigned URL did not sign.
-            const response = await fetch(urls[i]!, { method: 'PUT', body: byName.get(name)!.slice() });
-            if (!response.ok) throw new Error(`${name}: HTTP ${response.status} ${await response.text()}`);
-          }
-        };
-        const start = performance.now();
-        await Promise.all(Array.from({ length: parallel }, lane));
-        return performance.now() - start;
-      },
-      { id: BARE_INPUT_ID, urls, parallel: DEFAULT_PARALLEL },
+    const work = await measureWork(browser, stack.emulatorPid, () =>
+      browser.page.evaluate(
+        async ({ id, urls, parallel }) => {
+          const chosen = [...(document.getElementById(id) as HTMLInputElement).files!];
+          const byName = new Map(chosen.map((f) => [f.name, f]));
+          let next = 0;
+          const lane = async () => {
+            while (next < urls.length) {
+              const i = next++;
+              const name = decodeURIComponent(new URL(urls[i]!).pathname.split('/').pop()!);
+              // A slice has no type, so no Content-Type goes out that the presigned URL did not sign.
+              const response = await fetch(urls[i]!, { method: 'PUT', body: byName.get(name)!.slice() });
+              if (!response.ok) throw new Error(`${name}: HTTP ${response.status} ${await response.text()}`);
+            }
+          };
+          const start = performance.now();
+          await Promise.all(Array.from({ length: parallel }, lane));
+          return performance.now() - start;
+        },
+        { id: BARE_INPUT_ID, urls, parallel: DEFAULT_PARALLEL },
+      ),
     );
-    return { seconds: ms / 1000, verified: await checkAndDelete(stack, keys, files) };
+    return {
+      seconds: work.result / 1000,
+      browserCpuSeconds: work.browserCpuSeconds,
+      emulatorCpuSeconds: work.emulatorCpuSeconds,
+      verified: await checkAndDelete(stack, keys, files),
+    };
   } finally {
     await browser.close();
   }
@@ -123,23 +135,35 @@ export async function measureManyFilesSkylift(stack: Stack, files: SourceFile[])
     await openApp(browser.page, stack.appUrl);
     await startResponsivenessProbe(browser.page);
     await stack.resetTraffic();
-    const selectedAt = await selectInUi(
-      browser.page,
-      files.map((f) => f.path),
-    );
-    const traffic = await stack.waitForTraffic(
-      (t) => t.stored.length >= files.length && files.every((f) => storedFrom(t, f) !== undefined),
-      timeoutFor(files),
-      `${files.length} files`,
-      250,
-    );
+    const work = await measureWork(browser, stack.emulatorPid, async () => {
+      const selectedAt = await selectInUi(
+        browser.page,
+        files.map((f) => f.path),
+      );
+      const traffic = await stack.waitForTraffic(
+        (t) => t.stored.length >= files.length && files.every((f) => storedFrom(t, f) !== undefined),
+        timeoutFor(files),
+        `${files.length} files`,
+        250,
+      );
+      return { selectedAt, traffic };
+    });
+    const { selectedAt, traffic } = work.result;
     const lastStoredAt = Math.max(...traffic.stored.map((s) => s.at));
     const probe = await browser.page.evaluate(
-      () => (window as unknown as { benchProbe: Omit<SkyliftManyRun, keyof ManyFilesRun> }).benchProbe,
+      () =>
+        (
+          window as unknown as {
+            benchProbe: Pick<SkyliftManyRun, 'longestTaskMs' | 'longTasks' | 'longestStallMs'>;
+          }
+        ).benchProbe,
     );
     const keys = files.map((f) => storedFrom(traffic, f)!.key);
     return {
       seconds: (lastStoredAt - selectedAt) / 1000,
+      firstByteSeconds: ((traffic.firstBodyByteAt ?? lastStoredAt) - selectedAt) / 1000,
+      browserCpuSeconds: work.browserCpuSeconds,
+      emulatorCpuSeconds: work.emulatorCpuSeconds,
       verified: await checkAndDelete(stack, keys, files),
       ...probe,
     };

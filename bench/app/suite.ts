@@ -12,7 +12,7 @@ import { progress } from '../lib/progress.ts';
 import { spread } from '../lib/stats.ts';
 import { GiB, MiB, mbPerSecond, toMB } from '../lib/units.ts';
 import { type ComparisonFiles, measureComparison } from './comparison.ts';
-import { measureManyFilesLimit, measureManyFilesSkylift } from './many-files.ts';
+import { type ManyFilesRun, measureManyFilesLimit, measureManyFilesSkylift } from './many-files.ts';
 import { measureResume } from './resume.ts';
 import { measureManyParts } from './scale.ts';
 import { makeSourceFile, type SourceFile } from './source-files.ts';
@@ -94,15 +94,26 @@ const folderLabel = (files: SourceFile[]) =>
 async function folderRows(stack: Stack, files: SourceFile[], rounds: number): Promise<Measurement[]> {
   const label = folderLabel(files);
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  const limits: number[] = [];
+  const limitRuns: Awaited<ReturnType<typeof measureManyFilesLimit>>[] = [];
   const skylifts: Awaited<ReturnType<typeof measureManyFilesSkylift>>[] = [];
   for (let round = 1; round <= rounds; round++) {
     progress(`app: ${label}, round ${round}/${rounds}: fetch limit`);
-    limits.push(mbPerSecond(bytes, (await measureManyFilesLimit(stack, files)).seconds));
+    limitRuns.push(await measureManyFilesLimit(stack, files));
     progress(`app: ${label}, round ${round}/${rounds}: Skylift`);
     skylifts.push(await measureManyFilesSkylift(stack, files));
   }
-  const limit = spread(limits);
+  const limit = spread(limitRuns.map((r) => mbPerSecond(bytes, r.seconds)));
+  // CPU per GB over every round: on two shared cores, the browser's CPU per byte sets the rate.
+  const cpuPerGB = (runs: ManyFilesRun[], of: 'browserCpuSeconds' | 'emulatorCpuSeconds') =>
+    runs.reduce((sum, r) => sum + r[of], 0) / ((runs.length * bytes) / 1e9);
+  const browserCpu = {
+    skylift: cpuPerGB(skylifts, 'browserCpuSeconds'),
+    limit: cpuPerGB(limitRuns, 'browserCpuSeconds'),
+  };
+  const emulatorCpu = {
+    skylift: cpuPerGB(skylifts, 'emulatorCpuSeconds'),
+    limit: cpuPerGB(limitRuns, 'emulatorCpuSeconds'),
+  };
   const skylift = spread(skylifts.map((r) => mbPerSecond(bytes, r.seconds)));
   const longest = spread(skylifts.map((r) => r.longestTaskMs));
   const of =
@@ -117,9 +128,12 @@ async function folderRows(stack: Stack, files: SourceFile[], rounds: number): Pr
       },
     ),
     info(`Skylift, ${label} selected at once in the UI → last object complete`, skylift.median, 'MB/s', {
-      note: `${rounds > 1 ? `median of ${rounds}, min ${skylift.min.toFixed(0)}, max ${skylift.max.toFixed(0)}; ` : ''}from the file input's change event to the emulator storing the last object; every object's size and CRC64 checked (${skylifts.at(-1)!.verified} files)`,
+      note: `${rounds > 1 ? `median of ${rounds}, min ${skylift.min.toFixed(0)}, max ${skylift.max.toFixed(0)}; ` : ''}from the file input's change event to the emulator storing the last object; every object's size and CRC64 checked (${skylifts.at(-1)!.verified} files); the first body byte ${spread(skylifts.map((r) => r.firstByteSeconds)).median.toFixed(2)} s after selection (hand-over and queueing), then ${mbPerSecond(bytes, spread(skylifts.map((r) => r.seconds - r.firstByteSeconds)).median).toFixed(0)} MB/s`,
     }),
     atLeast(`Skylift / limit, ${label}`, skylift.median / limit.median, '×', TARGET_FOLDER_OF_LIMIT),
+    info(`${label}: browser CPU per GB, Skylift / limit`, browserCpu.skylift / browserCpu.limit, '×', {
+      note: `user+system of every browser process, ${browserCpu.skylift.toFixed(1)} s/GB Skylift, ${browserCpu.limit.toFixed(1)} s/GB plain fetch; emulator ${emulatorCpu.skylift.toFixed(1)} vs ${emulatorCpu.limit.toFixed(1)} s/GB`,
+    }),
     atMost(`${label}: longest main-thread task of the page`, longest.median, 'ms', TARGET_LONGEST_TASK_MS, {
       note: `PerformanceObserver('longtask') in the app page from selection to the last object (0: none over 50 ms); ${skylifts.map((r) => r.longTasks).join(', ')} Long Tasks; a 50 ms interval timer was late by at most ${Math.max(...skylifts.map((r) => r.longestStallMs)).toFixed(0)} ms`,
     }),
