@@ -1,10 +1,10 @@
 // Issue 7's benchmark: Skylift in Chromium (as the e2e tests run it) against the limit of the same
 // browser and against ali-oss `multipartUpload`, on the embedded emulator over loopback, with files on
 // disk. One stack (emulator child process, app server and token service here) serves every scenario;
-// each scenario gets a fresh browser. Numbers depend on the machine's load: it is printed too.
+// each scenario gets a fresh browser. Numbers depend on the machine's load (bench/run.ts prints it).
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clampParallel, DEFAULT_PARALLEL, DEFAULT_PART_SIZE } from '../../lib/upload-plan/part-plan.ts';
 import { atLeast, atMost, failed, info, type Measurement } from '../lib/measurement.ts';
@@ -51,8 +51,6 @@ async function makeFiles(dir: string): Promise<Files> {
   }
   return { sweep, sizes: [medium, large], aliOssSizes: [medium], folders };
 }
-
-const load = () => loadavg()[0]!;
 
 async function resumeRows(stack: Stack, file: SourceFile): Promise<Measurement[]> {
   const run = await measureResume(stack, file);
@@ -141,7 +139,7 @@ async function folderRows(stack: Stack, files: SourceFile[], rounds: number): Pr
 }
 
 export async function run(): Promise<Measurement[]> {
-  const measurements: Measurement[] = [info('Machine load (1-min average) at the start', load(), '')];
+  const measurements: Measurement[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'skylift-bench-files-'));
   try {
     progress('app: writing source files');
@@ -175,6 +173,5 @@ export async function run(): Promise<Measurement[]> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  measurements.push(info('Machine load (1-min average) at the end', load(), ''));
   return measurements;
 }

@@ -5,7 +5,7 @@
 // is Skylift's share of the link's rate, selection to object complete.
 
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureAliOss } from '../app/ali-oss.ts';
 import { measureFetchLimit } from '../app/fetch-limit.ts';
@@ -91,7 +91,7 @@ async function measureLink(
 }
 
 export async function run(): Promise<Measurement[]> {
-  const measurements: Measurement[] = [info('Machine load (1-min average) at the start', loadavg()[0]!, '')];
+  const measurements: Measurement[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'skylift-bench-link-'));
   try {
     const aliOssFile = await makeSourceFile(dir, 'link-ali-oss.bin', ALI_OSS_FILE_BYTES);
@@ -116,6 +116,5 @@ export async function run(): Promise<Measurement[]> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  measurements.push(info('Machine load (1-min average) at the end', loadavg()[0]!, ''));
   return measurements;
 }
