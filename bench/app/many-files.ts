@@ -24,13 +24,13 @@ export interface ManyFilesRun {
   /** CPU time of every browser process and of the emulator while the files went up. */
   browserCpuSeconds: number;
   emulatorCpuSeconds: number;
+  /** Longest Long Task (main thread busy > 50 ms) the page reported while the files went up; 0 if none. */
+  longestTaskMs: number;
 }
 
 export interface SkyliftManyRun extends ManyFilesRun {
   /** Selection → the emulator reading the first body byte: the hand-over and queueing of the batch. */
   firstByteSeconds: number;
-  /** Longest Long Task (main thread busy > 50 ms) the page reported while the files went up; 0 if none. */
-  longestTaskMs: number;
   longTasks: number;
   /** Longest a 50 ms interval timer in the page was late. */
   longestStallMs: number;
@@ -71,6 +71,7 @@ export async function measureManyFilesLimit(stack: Stack, files: SourceFile[]): 
   const browser = await launchBrowser({ serviceWorkers: 'block' });
   try {
     await openBarePage(browser.page, stack.appUrl);
+    await startResponsivenessProbe(browser.page);
     await setBareFiles(
       browser.page,
       files.map((f) => f.path),
@@ -99,6 +100,7 @@ export async function measureManyFilesLimit(stack: Stack, files: SourceFile[]): 
     );
     return {
       seconds: work.result / 1000,
+      longestTaskMs: (await readProbe(browser.page)).longestTaskMs,
       browserCpuSeconds: work.browserCpuSeconds,
       emulatorCpuSeconds: work.emulatorCpuSeconds,
       verified: await checkAndDelete(stack, keys, files),
@@ -128,6 +130,12 @@ async function startResponsivenessProbe(page: Page): Promise<void> {
   });
 }
 
+type Probe = Pick<SkyliftManyRun, 'longestTaskMs' | 'longTasks' | 'longestStallMs'>;
+
+function readProbe(page: Page): Promise<Probe> {
+  return page.evaluate(() => (window as unknown as { benchProbe: Probe }).benchProbe);
+}
+
 /** Skylift: the files selected at once in the app's file input; selection → the last object stored. */
 export async function measureManyFilesSkylift(stack: Stack, files: SourceFile[]): Promise<SkyliftManyRun> {
   const browser = await launchBrowser();
@@ -150,14 +158,7 @@ export async function measureManyFilesSkylift(stack: Stack, files: SourceFile[])
     });
     const { selectedAt, traffic } = work.result;
     const lastStoredAt = Math.max(...traffic.stored.map((s) => s.at));
-    const probe = await browser.page.evaluate(
-      () =>
-        (
-          window as unknown as {
-            benchProbe: Pick<SkyliftManyRun, 'longestTaskMs' | 'longTasks' | 'longestStallMs'>;
-          }
-        ).benchProbe,
-    );
+    const probe = await readProbe(browser.page);
     const keys = files.map((f) => storedFrom(traffic, f)!.key);
     return {
       seconds: (lastStoredAt - selectedAt) / 1000,

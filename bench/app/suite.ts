@@ -132,6 +132,14 @@ async function folderRows(stack: Stack, files: SourceFile[], rounds: number): Pr
     info(`${label}: browser CPU per GB, Skylift / limit`, browserCpu.skylift / browserCpu.limit, '×', {
       note: `user+system of every browser process, ${browserCpu.skylift.toFixed(1)} s/GB Skylift, ${browserCpu.limit.toFixed(1)} s/GB plain fetch; emulator ${emulatorCpu.skylift.toFixed(1)} vs ${emulatorCpu.limit.toFixed(1)} s/GB`,
     }),
+    info(
+      `${label}: longest main-thread task of a bare page selecting and PUTting them (limit)`,
+      spread(limitRuns.map((r) => r.longestTaskMs)).median,
+      'ms',
+      {
+        note: `the same probe in the limit's page: what choosing ${files.length} files in a file input and sending them costs the main thread without any app`,
+      },
+    ),
     atMost(`${label}: longest main-thread task of the page`, longest.median, 'ms', TARGET_LONGEST_TASK_MS, {
       note: `PerformanceObserver('longtask') in the app page from selection to the last object (0: none over 50 ms); ${skylifts.map((r) => r.longTasks).join(', ')} Long Tasks; a 50 ms interval timer was late by at most ${Math.max(...skylifts.map((r) => r.longestStallMs)).toFixed(0)} ms`,
     }),
