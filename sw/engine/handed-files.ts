@@ -1,31 +1,29 @@
 // Files the page handed over in this worker's lifetime, sendable before their copy into IndexedDB
-// has committed. Chromium copies a file's bytes at that put (about half a second per GiB, and the
-// database's other transactions wait meanwhile), so an upload waiting for it would send its first
-// byte that much later. Instead the records are written first and the upload sends from the File
-// itself; the copy starts once a multipart upload's first part is out, else after COPY_DELAY_MS
-// (an upload waiting its turn), and parts come from the copy once it is there. A file whose upload is
-// over before its copy started — most files sent whole by one PutObject — is never copied.
+// has committed. Chromium copies a file's bytes at that put (about half a second per GiB), so an
+// upload waiting for the commit would send its first byte that much later. Instead the records are
+// written first, the copy is put at once (before the page hears the batch is queued, so a change on
+// disk after that does not reach the upload: the copy has the bytes as chosen), and the upload sends
+// from the File itself until the copy has committed, then from the copy.
 //
-// Copies are written one after another, in the order they were asked for. Every upload's finish
-// deletes its file in a transaction that also covers the upload records, so a flood of copies queued
-// at once (a folder of files all past their delay) would hold up every finish, and every record
-// write after it, until all of them were written; one at a time, the other transactions get in
-// between, and a copy whose upload is over by its turn is skipped.
+// The copy could wait (COPY_DELAY_MS, or until the upload's first part is out) so that the database's
+// other transactions, which wait for its commit, do not hold up the first byte; but a file changed on
+// disk in that wait could then no longer be copied, and its upload would ask for the file again. The
+// product copies at once.
 //
-// What a crash in that window leaves behind: the upload's records without a stored file. The next
-// run finds no file and asks for it again ("select this file again"); what OSS already has is then
+// What a crash before the copy commits leaves behind: the upload's records without a stored file. The
+// next run finds no file and asks for it again ("select this file again"); what OSS already has is then
 // checked part by part against the file chosen again (reconcile), so nothing is lost or unverified.
 
-/** An upload that has not started sending by then gets its copy anyway. */
-export const COPY_DELAY_MS = 1000;
+/** How long a handed-over file waits before it is copied, unless its upload starts sending first. */
+export const COPY_DELAY_MS = 0;
 
 interface Handed {
   file: File;
   /** True once the put of the copy committed, false when it failed or never started. */
   stored: Promise<boolean>;
-  /** Queues the copy now (at most once). */
+  /** Starts the copy now (at most once). */
   start: () => void;
-  /** The upload is over: a copy not being written yet never will be. */
+  /** The upload is over: a copy not started yet never will be. */
   cancel: () => void;
 }
 
@@ -36,46 +34,38 @@ interface Handed {
  */
 export class HandedFiles {
   private readonly files = new Map<string, Handed>();
-  /** The copy being written and those waiting for it, chained: one at a time. */
-  private copies: Promise<void> = Promise.resolve();
 
   /** `copy` puts `file` under `id`; its failure only means there is no stored copy. */
   hold(id: string, file: File, copy: () => Promise<void>, delayMs = COPY_DELAY_MS): void {
-    /** waiting: for its delay or the first part; queued: behind other copies; then written or dropped. */
-    let phase: 'waiting' | 'queued' | 'writing' | 'over' = 'waiting';
+    let started = false;
     let settle: (stored: boolean) => void = () => undefined;
     const stored = new Promise<boolean>((resolve) => {
       settle = resolve;
     });
-    const timer = setTimeout(() => start(), delayMs);
-    const write = async () => {
-      if (phase !== 'queued') return; // cancelled while queued: the upload is over
-      phase = 'writing';
-      try {
-        await copy();
-        if (this.files.get(id)?.file === file) this.files.delete(id);
-        settle(true);
-      } catch (error) {
-        console.warn(`[skylift] could not keep a copy of ${file.name}`, error);
-        settle(false);
-      } finally {
-        phase = 'over';
-      }
-    };
     const start = () => {
       clearTimeout(timer);
-      if (phase !== 'waiting') return;
-      phase = 'queued';
-      this.copies = this.copies.then(write);
+      if (started) return;
+      started = true;
+      // Called synchronously: the put is issued before the caller goes on.
+      copy().then(
+        () => {
+          if (this.files.get(id)?.file === file) this.files.delete(id);
+          settle(true);
+        },
+        (error: unknown) => {
+          console.warn(`[skylift] could not keep a copy of ${file.name}`, error);
+          settle(false);
+        },
+      );
     };
     const cancel = () => {
       clearTimeout(timer);
-      if (phase === 'waiting' || phase === 'queued') {
-        phase = 'over';
-        settle(false);
-      }
+      if (!started) settle(false);
+      started = true;
     };
+    const timer = delayMs > 0 ? setTimeout(start, delayMs) : undefined;
     this.files.set(id, { file, stored, start, cancel });
+    if (delayMs <= 0) start();
   }
 
   /** The File as handed over, while its copy is pending (or could not be made). */
@@ -83,15 +73,15 @@ export class HandedFiles {
     return this.files.get(id);
   }
 
-  /** The upload's first request is out: its copy may be queued. */
+  /** The upload's first request is out: a copy still waiting starts now. */
   sending(id: string): void {
     this.files.get(id)?.start();
   }
 
   /**
-   * The upload is about to be finished (its file deleted from the store): a copy not being written by
-   * now never will be, since its put would come after that delete and leave the file behind. A copy
-   * being written was put before, and the finish deletes it. The File stays until forget().
+   * The upload is about to be finished (its file deleted from the store): a copy not started by now
+   * never will be, since its put would come after that delete and leave the file behind. A copy
+   * started was put before, and the finish deletes it. The File stays until forget().
    */
   finishing(id: string): void {
     this.files.get(id)?.cancel();
@@ -102,7 +92,7 @@ export class HandedFiles {
     for (const id of [...this.files.keys()]) this.forget(id);
   }
 
-  /** The upload is finished: the File is no longer needed, nor a copy not being written yet. */
+  /** The upload is finished: the File is no longer needed, nor a copy not started yet. */
   forget(id: string): void {
     this.files.get(id)?.cancel();
     this.files.delete(id);
