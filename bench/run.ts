@@ -2,13 +2,20 @@
 // `npm run bench -- --list` lists them. Prints a table per suite and saves JSON under bench/results/.
 // Misses are reported, not failed: the exit code is non-zero only when a suite or a measurement broke.
 
+import { cpus, loadavg } from 'node:os';
 import { describeEnvironment } from './lib/environment.ts';
-import { judge } from './lib/measurement.ts';
+import { info, judge, type Measurement } from './lib/measurement.ts';
 import { progress } from './lib/progress.ts';
 import { saveSuiteResult } from './lib/results-file.ts';
 import type { SuiteResult } from './lib/suite.ts';
 import { formatSuiteResult } from './lib/table.ts';
 import { SUITES } from './suites.ts';
+
+/** Every suite's table starts and ends with the machine's load: other work on it lowers the figures. */
+const loadRow = (when: 'start' | 'end'): Measurement =>
+  info(`Machine load (1-min average) at the ${when}`, loadavg()[0]!, '', {
+    note: when === 'start' ? `as uptime shows it, on ${cpus().length} cores` : undefined,
+  });
 
 async function runSuite(name: string): Promise<SuiteResult> {
   const suite = await SUITES[name]!();
@@ -20,7 +27,8 @@ async function runSuite(name: string): Promise<SuiteResult> {
   const base = { suite: name, startedAt: startedAt.toISOString(), environment };
   const seconds = () => (Date.now() - startedAt.getTime()) / 1000;
   try {
-    const measurements = (await suite.run()).map(judge);
+    const start = loadRow('start');
+    const measurements = [start, ...(await suite.run()), loadRow('end')].map(judge);
     return { ...base, durationSeconds: seconds(), measurements };
   } catch (error) {
     const message = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -6,4 +6,5 @@ import type { Suite } from './lib/suite.ts';
 export const SUITES: Record<string, () => Promise<Suite>> = {
   emulator: () => import('./emulator/suite.ts'),
   app: () => import('./app/suite.ts'),
+  link: () => import('./link/suite.ts'),
 };

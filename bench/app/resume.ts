@@ -13,6 +13,8 @@ export interface ResumeRun {
   resentBytes: number;
   /** Bytes read when the kill was sent (polled every 20 ms, so a little past half). */
   killedAtBytes: number;
+  /** The largest part sent before the kill (parts are sized to the link). */
+  largestPartBytes: number;
   /** From opening the app again to the object being stored. */
   secondsAfterRelaunch: number;
 }
@@ -21,6 +23,7 @@ export async function measureResume(stack: Stack, file: SourceFile): Promise<Res
   const first = await launchBrowser();
   const { profileDir } = first;
   let killedAtBytes = 0;
+  let largestPartBytes = 0;
   try {
     await openApp(first.page, stack.appUrl);
     await stack.resetTraffic();
@@ -33,6 +36,7 @@ export async function measureResume(stack: Stack, file: SourceFile): Promise<Res
     );
     await first.kill();
     killedAtBytes = half.bodyBytes;
+    largestPartBytes = half.largestBody;
   } catch (error) {
     await first.close();
     throw error;
@@ -52,6 +56,7 @@ export async function measureResume(stack: Stack, file: SourceFile): Promise<Res
     return {
       resentBytes: traffic.bodyBytes - file.size,
       killedAtBytes,
+      largestPartBytes,
       secondsAfterRelaunch: (stored.at - reopened) / 1000,
     };
   } finally {

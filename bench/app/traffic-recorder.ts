@@ -20,6 +20,8 @@ export interface Traffic {
   /** Body bytes of UploadPart and PutObject read since the reset, also of requests cut off mid-body. */
   bodyBytes: number;
   bodyRequests: number;
+  /** The largest Content-Length among them: with parts sized to the link, what one part can be. */
+  largestBody: number;
   /** Date.now() when the first request of each OSS operation had its headers parsed (a timeline). */
   firstAt: Record<string, number>;
   /** Date.now() when the emulator read the first body chunk of one (after authenticating it). */
@@ -30,7 +32,7 @@ export interface Traffic {
 const BODY_OPERATIONS = new Set(['UploadPart', 'PutObject']);
 
 export function createTrafficRecorder() {
-  const zero = (): Traffic => ({ bodyBytes: 0, bodyRequests: 0, firstAt: {}, stored: [] });
+  const zero = (): Traffic => ({ bodyBytes: 0, bodyRequests: 0, largestBody: 0, firstAt: {}, stored: [] });
   let traffic = zero();
 
   const counting = (chunks: AsyncIterable<Buffer>) =>
@@ -46,6 +48,7 @@ export function createTrafficRecorder() {
     traffic.firstAt[operation] ??= Date.now();
     if (!BODY_OPERATIONS.has(operation)) return undefined;
     traffic.bodyRequests++;
+    traffic.largestBody = Math.max(traffic.largestBody, Number(req.headers['content-length'] ?? 0));
     interceptBody(req, counting);
     return undefined;
   };

@@ -1,13 +1,13 @@
 // How a file is cut into parts. Pure: size in, plan out.
 //
 // OSS limits (lib/oss/limits.ts): parts of 100 KB..5 GB (the last may be smaller), at most 10,000
-// parts. Throughput measured in Chromium peaked with 8 MiB parts and 6–8 in flight; larger files get
+// parts. A file no larger than one part is sent with one PutObject. Throughput measured in Chromium peaked with 8 MiB parts and 6–8 in flight; larger files get
 // larger parts, in whole MiB, so they still fit in 10,000. Shared by the worker, which plans uploads,
 // and the page, whose settings form checks part size and parallelism against the same rules.
 
 import { KiB, MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE, MiB } from '../oss/limits.ts';
 
-/** Smaller files (and empty ones) go through a single PutObject, as ali-oss does. */
+/** Below this a file cannot be cut into parts at all (every part but the last is at least 100 KB). */
 export const MULTIPART_THRESHOLD = 100 * KiB;
 export const DEFAULT_PART_SIZE = 8 * MiB;
 export const DEFAULT_PARALLEL = 6;
@@ -59,6 +59,9 @@ export function planParts(size: number, requestedPartSize?: number): PartPlan {
     }
     partSize = requestedPartSize;
   }
+  // A file that fits in one part goes by one PutObject (OSS's advice: simple upload where multipart
+  // does not pay): Initiate and Complete would cost two round trips for nothing.
+  if (size <= partSize) return { method: 'put', partSize: size, partCount: 1 };
   return { method: 'multipart', partSize, partCount: Math.ceil(size / partSize) };
 }
 
@@ -73,4 +76,18 @@ export function plannedParts(size: number, plan: PartPlan): PlannedPart[] {
 export function clampParallel(parallel: number | undefined): number {
   if (parallel === undefined) return DEFAULT_PARALLEL;
   return Math.min(MAX_PARALLEL, Math.max(1, Math.floor(parallel)));
+}
+
+/**
+ * The size of the next part cut from what is left of a file, `wanted` bent to OSS's rules: the
+ * parts still allowed must hold the rest (at most MAX_PARTS in all), no part is larger than
+ * MAX_PART_SIZE, and every part but the last is at least MIN_PART_SIZE. Parts of one upload may
+ * differ in size (OSS API reference: UploadPart); `partsCut` are the parts numbered so far.
+ */
+export function cutSize(remaining: number, partsCut: number, wanted: number): number {
+  if (remaining <= 0) return 0;
+  const partsLeft = MAX_PARTS - partsCut;
+  if (partsLeft <= 1) return remaining;
+  const size = Math.max(Math.floor(wanted), MIN_PART_SIZE, Math.ceil(remaining / partsLeft));
+  return Math.min(size, MAX_PART_SIZE, remaining);
 }

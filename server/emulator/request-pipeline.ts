@@ -48,6 +48,11 @@ export interface PipelineDeps {
   onObjectStored?: ObjectStoredHook;
   faultInjector?: FaultInjector;
   /**
+   * Runs before a CORS preflight (OPTIONS) is answered, with the operation its actual request will
+   * be: an emulated link's latency (faults) delays preflights as a real network does.
+   */
+  beforePreflight?: (operation: OperationName) => Promise<void>;
+  /**
    * Checks of an authorized request before its handler reads the body (the upload callback's
    * validation): a bad request is refused before anything is stored, an unauthorized one never
    * gets this far.
@@ -97,6 +102,15 @@ async function authenticateAny(
   throw firstError;
 }
 
+/** The operation a preflight asks about (its URL and Access-Control-Request-Method); undefined if none. */
+function preflightOperation(method: string, scope: OperationScope, query: ReturnType<typeof parseQuery>) {
+  try {
+    return selectOperation(method, scope, query, {}).name;
+  } catch {
+    return undefined; // not an operation: the preflight is answered all the same
+  }
+}
+
 export function createRequestListener(
   deps: PipelineDeps,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -131,6 +145,11 @@ export function createRequestListener(
       });
       let address = addresses[0]!;
       const corsBucket = address.bucket === undefined ? undefined : store.bucket(address.bucket);
+      if (method === 'OPTIONS' && deps.beforePreflight) {
+        const requested = req.headers['access-control-request-method'];
+        const preflighted = requested ? preflightOperation(requested, scopeOf(address), query) : undefined;
+        if (preflighted) await deps.beforePreflight(preflighted);
+      }
       if (preflightCors(exchange, corsBucket?.record.cors) === 'answered') return;
 
       let operation = selectOperation(method, scopeOf(address), query, req.headers);

@@ -235,6 +235,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ],
         onObjectStored,
         faultInjector,
+        beforePreflight: (operation) => faults.delayPreflight(operation),
         validateRequest: callbacks.check,
       }),
     );

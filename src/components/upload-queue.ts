@@ -45,6 +45,8 @@ import './uploads/upload-totals.ts';
 const NOTIFY_DECLINED_KEY = 'skylift.notify-declined.v1';
 
 const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+/** A long list is built this many items per frame, so that no frame keeps the page busy for long. */
+const ITEMS_PER_FRAME = 40;
 
 /**
  * The upload view: add files (input, folder, drop anywhere on the page) under a key prefix, and
@@ -83,6 +85,11 @@ export class UploadQueue extends LitElement {
   @state() private now = Date.now();
   @state() private samples: readonly number[] = [];
   @state() private offerNotifications = false;
+  /** Items of the list rendered so far (grows by ITEMS_PER_FRAME a frame up to the whole list). */
+  @state() private rendered = ITEMS_PER_FRAME;
+  private growing = false;
+  /** The count last put on the app badge (setting it costs a call into the browser). */
+  private badge?: number;
   /** What becomes of unfinished uploads once no page is open, as the worker said. */
   @state() private afterPageCloses?: AfterPageCloses;
   @state() private persistence: PersistenceState = 'unknown';
@@ -160,8 +167,10 @@ export class UploadQueue extends LitElement {
     this.uploads = [...uploads].sort((a, b) => b.createdAt - a.createdAt);
     this.intake.seen(uploads);
     if (this.history.add(summarizeUploads(uploads).rate, Date.now())) this.samples = this.history.values();
-    showBadge(activeCount(uploads));
-    this.keepAlive.update(activeCount(uploads) > 0);
+    const active = activeCount(uploads);
+    if (active !== this.badge) showBadge(active);
+    this.badge = active;
+    this.keepAlive.update(active > 0);
     const message = notificationFor(this.endings.next(uploads));
     if (message && document.hidden) void showNotification(message).catch(() => undefined);
     this.tickWhileRetrying();
@@ -267,7 +276,7 @@ export class UploadQueue extends LitElement {
         <upload-totals .uploads=${this.uploads} .samples=${this.samples}></upload-totals>
       </section>
       <ul aria-label="Uploads" @upload-action=${this.onAction}>
-        ${this.uploads.map(
+        ${this.uploads.slice(0, this.rendered).map(
           (u) => html`<li data-upload-id=${u.id} data-state=${u.state}>
             <upload-item .upload=${u} .now=${this.now}></upload-item>
           </li>`,
@@ -278,6 +287,15 @@ export class UploadQueue extends LitElement {
           ? html`<button class="older" @click=${() => this.subscription?.loadOlder()}>Show older uploads</button>`
           : nothing
       }`;
+  }
+
+  override updated() {
+    if (this.rendered >= this.uploads.length || this.growing) return;
+    this.growing = true;
+    requestAnimationFrame(() => {
+      this.growing = false;
+      this.rendered += ITEMS_PER_FRAME;
+    });
   }
 
   override render() {

@@ -17,17 +17,20 @@ import {
   type UploadView,
 } from '../../lib/protocol/messages.ts';
 import { validateUploadOptions } from '../../lib/protocol/upload-options.ts';
-import { clampParallel, plannedParts, planParts } from '../../lib/upload-plan/part-plan.ts';
+import { clampParallel, planParts } from '../../lib/upload-plan/part-plan.ts';
 import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { SkewClock } from './clock.ts';
 import { isFileReadError } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
+import { HandedFiles } from './handed-files.ts';
 import { abortInOss } from './initiated-uploads.ts';
+import { LinkMeter } from './link-meter.ts';
 import { historyView, LiveProgress } from './live-progress.ts';
 import { cellState } from './part-cells.ts';
 import { ProgressBroadcaster } from './progress-broadcaster.ts';
 import { DEFAULT_RETRY_POLICY, decide, type RetryPolicy } from './retry-policy.ts';
+import { SendSlots } from './send-slots.ts';
 import { memoryLocks, type UploadLocks } from './upload-locks.ts';
 import { type RunOutcome, runUpload } from './upload-runner.ts';
 import { abortableSleep } from './with-retries.ts';
@@ -38,6 +41,29 @@ export const DEFAULT_BUDGET_MS = 150_000;
 const CATCH_UP_MS = 60_000;
 /** Room left on the device after queueing, so the browser does not start evicting. */
 const STORAGE_HEADROOM_BYTES = 50 * 1024 * 1024;
+/** Files read at once while queueing a batch (fingerprints, readability checks). */
+const ENQUEUE_READS = 8;
+
+/** Runs `task` for every item, at most `parallel` at once; rejects with the first failure. */
+async function eachBounded<T>(
+  items: readonly T[],
+  parallel: number,
+  task: (item: T, i: number) => Promise<void>,
+) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+}
+
+/** Which unfinished upload to start next: the one with the fewest bytes left, then the oldest. */
+function startOrder(a: UploadRecord, b: UploadRecord): number {
+  return a.size - a.bytesConfirmed - (b.size - b.bytesConfirmed) || a.createdAt - b.createdAt;
+}
 
 export interface EngineDeps {
   store: UploadStore;
@@ -58,6 +84,8 @@ export interface EngineDeps {
   /** Asks for a run soon (registers a Background Sync, or runs directly where there is none). */
   requestRun?: () => void;
   newId?: () => string;
+  /** How long a handed-over file waits for its upload to start before it is copied anyway (handed-files.ts). */
+  copyDelayMs?: number;
 }
 
 export interface RunResult {
@@ -75,6 +103,12 @@ export class EnqueueError extends Error {
 export class UploadEngine {
   readonly client: OssClient;
   readonly clock: SkewClock;
+  /** Requests in flight, shared by every upload the engine runs at once. */
+  readonly slots = new SendSlots(clampParallel(undefined));
+  private readonly link: LinkMeter;
+  private readonly handed = new HandedFiles();
+  /** Tells a pass under way that there is new work (a batch queued, an upload resumed). */
+  private wakePass: (() => void) | undefined;
   private readonly live: LiveProgress;
   private readonly broadcaster: ProgressBroadcaster;
   private readonly locks: UploadLocks;
@@ -92,7 +126,16 @@ export class UploadEngine {
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? Date.now;
     this.clock = new SkewClock(this.now);
-    this.client = createOssClient({ credentials: deps.credentials, fetch: deps.fetch, now: this.clock.now });
+    this.link = new LinkMeter(this.now);
+    const send = deps.fetch ?? globalThis.fetch.bind(globalThis);
+    // Requests without a file body tell what a request costs beyond its bytes (part-sizer.ts).
+    const timedFetch: typeof fetch = async (input, init) => {
+      const started = this.now();
+      const response = await send(input, init);
+      if (!(init?.body instanceof Blob)) this.link.requestTimed(this.now() - started);
+      return response;
+    };
+    this.client = createOssClient({ credentials: deps.credentials, fetch: timedFetch, now: this.clock.now });
     this.live = new LiveProgress(this.now);
     this.locks = deps.locks ?? memoryLocks();
     this.catchUpSince = this.now() - CATCH_UP_MS;
@@ -117,7 +160,12 @@ export class UploadEngine {
     const [upload, parts] = await Promise.all([this.deps.store.get(id), this.deps.store.parts(id)]);
     if (!upload || parts.length === 0) return undefined;
     const now = this.now();
-    return parts.map((part) => cellState(part, upload.state, now));
+    // Parts not cut yet (they are cut as they are sent) show as pending, as many as estimated.
+    const uncut = Math.max(0, upload.partCount - parts.length);
+    return [
+      ...parts.map((part) => cellState(part, upload.state, now)),
+      ...Array<PartCellState>(uncut).fill('pending'),
+    ];
   }
 
   /** A page of finished uploads, newest first, older than `before` when given. */
@@ -143,12 +191,22 @@ export class UploadEngine {
 
   /** An upload left the engine's hands (done or aborted): the next snapshot says so. */
   private finished(record: HistoryRecord): void {
+    // The store deleted its copy of the file in the same transaction (after the copy's own put, if
+    // it had started: IndexedDB runs transactions on the same store in the order they were made).
+    this.handed.forget(record.id);
     this.finishedSinceSnapshot.push(record);
     this.changed();
   }
 
-  /** Stores each file once with its plan, then asks for a run. Refuses the whole batch if it cannot fit. */
+  /**
+   * Queues a batch: its records are written at once (all or none) and the run asked for; each file is
+   * copied into IndexedDB beside the upload (handed-files.ts), which meanwhile sends from the File
+   * itself. Refuses the whole batch if it cannot fit or a file cannot be read.
+   */
   async enqueue(items: readonly EnqueueItem[]): Promise<string[]> {
+    // The first request will need a token: ask for it now, beside the checks below (the provider
+    // keeps one request in flight and caches the answer; a failure shows up where it is used).
+    this.deps.credentials.get().catch(() => undefined);
     const planned = items.map(({ file, options }) => {
       const problems = validateUploadOptions(options);
       if (problems.length > 0) throw new EnqueueError(`${file.name}: ${problems.join(' ')}`);
@@ -159,14 +217,17 @@ export class UploadEngine {
       }
     });
     await this.checkSpace(items.reduce((sum, item) => sum + item.file.size, 0));
-    for (const { file } of items) await this.checkReadable(file);
-    const fingerprints = await Promise.all(items.map(({ file }) => fileFingerprint(file)));
-    const ids: string[] = [];
-    for (const [index, { file, options, plan }] of planned.entries()) {
-      const id = this.deps.newId?.() ?? crypto.randomUUID();
-      const now = this.now();
-      const upload: UploadRecord = {
-        id,
+    // A fingerprint guards multipart uploads against a file rewritten between parts; a PutObject
+    // sends the file in one verified request, so there is nothing to mix (its read check suffices).
+    const fingerprints: (string | undefined)[] = [];
+    await eachBounded(planned, ENQUEUE_READS, async ({ file, plan }, i) => {
+      await this.checkReadable(file);
+      if (plan.method === 'multipart') fingerprints[i] = await fileFingerprint(file);
+    });
+    const now = this.now();
+    const uploads = planned.map(
+      ({ file, options, plan }, index): UploadRecord => ({
+        id: this.deps.newId?.() ?? crypto.randomUUID(),
         key: options.key,
         fileName: file.name,
         size: file.size,
@@ -177,33 +238,33 @@ export class UploadEngine {
         method: plan.method,
         partSize: plan.partSize,
         partCount: plan.partCount,
+        // Parts are cut as they are sent: auto-sized to the link unless a size was asked for.
+        ...(plan.method === 'multipart'
+          ? { plannedBytes: 0, plannedParts: 0, adaptive: options.partSize === undefined }
+          : {}),
         parallel: clampParallel(options.parallel),
         state: 'queued',
         bytesConfirmed: 0,
         partsDone: 0,
-        createdAt: now,
+        // Ordered within the batch, so that oldest-first keeps the order the files were chosen in.
+        createdAt: now + index / 1000,
         updatedAt: now,
-      };
-      const parts: PartRecord[] = plannedParts(file.size, plan).map((p) => ({
-        ...p,
-        uploadId: id,
-        state: 'pending',
-        attempts: 0,
-        nextTryAt: 0,
-      }));
-      try {
-        await this.deps.store.create(upload, file, parts);
-      } catch (error) {
-        // Chromium copies the file into IndexedDB at this put; a file changed since it was chosen
-        // fails the transaction with "Failed to write blobs (InvalidBlob)". Say what that means.
-        await this.checkReadable(file);
-        throw error;
-      }
-      ids.push(id);
-    }
+      }),
+    );
+    await this.deps.store.createAll(uploads);
+    uploads.forEach((upload, i) => {
+      const { file } = planned[i]!;
+      this.handed.hold(
+        upload.id,
+        file,
+        () => this.deps.store.putFile(upload.id, file),
+        this.deps.copyDelayMs,
+      );
+    });
     this.changed();
+    this.wakePass?.();
     this.deps.requestRun?.();
-    return ids;
+    return uploads.map((u) => u.id);
   }
 
   /** A file changed or removed on disk since it was chosen cannot be read: it must be chosen again. */
@@ -249,19 +310,57 @@ export class UploadEngine {
     }
   }
 
+  /**
+   * Runs several uploads at once, all sharing the engine's send budget (send-slots.ts): enough of
+   * them that the budget is kept busy while others do the work around their requests. Uploads with
+   * the fewest bytes left start first. New work (a batch queued, an upload resumed) joins the pass
+   * under way rather than waiting for it to end.
+   */
   private async runPass(deadline: () => number): Promise<RunResult> {
     if (!this.draining) await this.cleanUp();
     const tried = new Set<string>();
+    const running = new Map<string, Promise<void>>();
+    let queue: UploadRecord[] = [];
+    let stale = true;
     let waitingForNetwork = false;
     let blocked = false;
-    for (;;) {
-      const next = (await this.deps.store.listActive()).find((u) => !tried.has(u.id));
-      if (!next || this.now() >= deadline()) break;
-      tried.add(next.id);
-      const outcome = await this.runOne(next, deadline);
-      if (outcome === undefined) blocked = true;
-      if (outcome === 'waiting-for-network') waitingForNetwork = true;
-      if (outcome === 'budget-spent') break;
+    let budgetSpent = false;
+    let woken: () => void = () => {};
+    this.wakePass = () => {
+      stale = true;
+      tried.clear();
+      woken();
+    };
+    const start = (upload: UploadRecord) => {
+      tried.add(upload.id);
+      const run = this.runOne(upload, deadline).then((outcome) => {
+        if (outcome === undefined) blocked = true;
+        if (outcome === 'waiting-for-network') waitingForNetwork = true;
+        if (outcome === 'budget-spent') budgetSpent = true;
+        running.delete(upload.id);
+      });
+      running.set(upload.id, run);
+    };
+    try {
+      for (;;) {
+        const open = !budgetSpent && this.now() < deadline();
+        if (open && stale) {
+          stale = false;
+          const active = await this.deps.store.listActive();
+          // One budget for all: as large as the largest any unfinished upload asks for (default 6).
+          if (active.length > 0) this.slots.resize(Math.max(...active.map((u) => u.parallel)));
+          queue = active.filter((u) => !tried.has(u.id) && !running.has(u.id)).sort(startOrder);
+        }
+        const concurrent = Math.max(2, 2 * this.slots.capacity);
+        while (open && running.size < concurrent && queue.length > 0) start(queue.shift()!);
+        if (running.size === 0 && !(open && stale)) break;
+        const wake = new Promise<void>((resolve) => {
+          woken = resolve;
+        });
+        await Promise.race([...running.values(), wake]);
+      }
+    } finally {
+      this.wakePass = undefined;
     }
     const [active, cleanups] = await Promise.all([this.deps.store.listActive(), this.deps.store.cleanups()]);
     return { workRemains: active.length > 0 || cleanups.length > 0 || blocked, waitingForNetwork };
@@ -280,6 +379,9 @@ export class UploadEngine {
           {
             store: this.deps.store,
             client: this.client,
+            slots: this.slots,
+            link: this.link,
+            handed: this.handed,
             objectStatus: this.deps.objectStatus,
             finished: (record) => this.finished(record),
             live: this.live,
@@ -340,10 +442,12 @@ export class UploadEngine {
       case 'resume':
         if (upload.state !== 'paused') return;
         await this.deps.store.update(id, { state: 'queued' });
+        this.wakePass?.();
         this.deps.requestRun?.();
         break;
       case 'retry':
         await this.retry(upload);
+        this.wakePass?.();
         this.deps.requestRun?.();
         break;
       case 'abort':
@@ -387,6 +491,7 @@ export class UploadEngine {
     await this.interrupt(upload.id);
     const last = (await this.deps.store.get(upload.id)) ?? upload;
     const inOss = last.uploadId !== undefined || last.initiateStartedAt !== undefined;
+    this.handed.finishing(upload.id);
     const record = await this.deps.store.finish(
       upload.id,
       {
@@ -445,6 +550,7 @@ export class UploadEngine {
       );
     }
     await this.interrupt(id);
+    this.handed.forget(id);
     const fingerprint = await fileFingerprint(file);
     await this.deps.store.replaceFile(id, file, fingerprint);
     if (fingerprint !== upload.fingerprint) {
@@ -463,12 +569,14 @@ export class UploadEngine {
       await this.deps.store.saveParts(id, parts);
     }
     this.changed();
+    this.wakePass?.();
     this.deps.requestRun?.();
   }
 
-  /** Stops pending broadcasts (tests close the database after this). */
+  /** Stops pending broadcasts and copies not started (tests close the database after this). */
   dispose(): void {
     this.broadcaster.stop();
+    this.handed.forgetAll();
   }
 
   /** Sends a snapshot to every page now (a page just opened). */

@@ -20,10 +20,14 @@ import {
   isFileReadError,
 } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
+import type { HandedFiles } from './handed-files.ts';
 import { uploadsInitiatedSince } from './initiated-uploads.ts';
+import type { LinkMeter } from './link-meter.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
-import { decide } from './retry-policy.ts';
+import { nextPartSize } from './part-sizer.ts';
+import { decide, type RetryDecision } from './retry-policy.ts';
+import type { SendSlots } from './send-slots.ts';
 import { BudgetSpent, type RetryEnvironment, StopUpload, withRetries } from './with-retries.ts';
 
 /** How a run ended. Only `budget-spent` and `interrupted` leave work for a later run. */
@@ -38,6 +42,12 @@ export type RunOutcome =
 export interface RunnerContext {
   store: UploadStore;
   client: OssClient;
+  /** The engine's budget of requests in flight, shared with the uploads running beside this one. */
+  slots: SendSlots;
+  /** Throughput and request overhead, for sizing parts cut from here on. */
+  link: LinkMeter;
+  /** Files handed over in this worker's lifetime, sendable before their stored copy commits. */
+  handed: HandedFiles;
   /** The token service's look at a stored object (upload tokens cannot read objects). */
   objectStatus: ObjectStatusLookup;
   /** The upload is done: its history record, for pages to hear of. */
@@ -148,8 +158,23 @@ class UploadRun {
     return state;
   }
 
-  /** The stored Blob, checked to be the file we planned for, still readable and unchanged. */
+  /**
+   * The file to send: the File handed over in this worker's lifetime until its copy is stored (then
+   * the copy, so later changes on disk do not matter), else the stored copy, checked to be the file
+   * we planned for, still readable and unchanged.
+   */
   private async readableFile(): Promise<Blob> {
+    const handed = this.ctx.handed.get(this.upload.id);
+    if (handed) {
+      // Fingerprinted when it was handed over, moments ago: read, not re-checked.
+      void handed.stored
+        .then(async (stored) => {
+          const copy = stored ? await this.ctx.store.getFile(this.upload.id) : undefined;
+          if (copy?.size === this.upload.size) this.file = copy;
+        })
+        .catch(() => undefined); // no copy to switch to: the File it is
+      return handed.file;
+    }
     const file = await this.ctx.store.getFile(this.upload.id);
     if (!file || file.size !== this.upload.size)
       throw new FileUnreadableError('The stored file is missing or changed size');
@@ -175,17 +200,24 @@ class UploadRun {
     await this.save({ state: 'uploading', problem: undefined });
     let stored: StoredObject;
     try {
-      stored = await withRetries(async () => {
-        this.ctx.live.partStarted(this.upload.id, 1, file.size);
-        try {
-          const { result } = await this.sendVerified(file, 'the object', () =>
-            this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
-          );
-          return result;
-        } finally {
-          this.ctx.live.partEnded(this.upload.id, 1);
-        }
-      }, this.retryEnv());
+      stored = await withRetries(
+        async () => {
+          // (A file sent whole is often done before its copy would be: the copy waits its delay.)
+          const release = await this.ctx.slots.acquire(file.size, this.options.signal);
+          this.ctx.live.partStarted(this.upload.id, 1, file.size);
+          try {
+            const { result } = await this.sendVerified(file, 'the object', () =>
+              this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
+            );
+            this.ctx.slots.succeeded();
+            return result;
+          } finally {
+            this.ctx.live.partEnded(this.upload.id, 1);
+            release();
+          }
+        },
+        this.retryEnv({ onRetry: (decision) => this.slowDown(decision) }),
+      );
     } catch (error) {
       // With overwriting forbidden, a PutObject whose answer was lost is refused when sent again,
       // because the first one created the object: if that object is this file, the upload is done.
@@ -341,7 +373,25 @@ class UploadRun {
     return this.file!.slice(part.offset, part.offset + part.size);
   }
 
-  /** Sends every part not yet done, `parallel` at a time. Undefined when all are done. */
+  /** OSS asked to slow down (503 SlowDown): the engine keeps fewer requests in flight for a while. */
+  private slowDown(decision: RetryDecision): void {
+    if (decision.problem.code === 'SlowDown') this.ctx.slots.backOff();
+  }
+
+  /** Bytes not yet cut into parts (parts are cut as they are sent). */
+  private uncut(): number {
+    return this.upload.size - (this.upload.plannedBytes ?? this.upload.size);
+  }
+
+  /** Every byte is in a part and every part is confirmed. */
+  private allPartsDone(): boolean {
+    return this.uncut() === 0 && this.upload.partsDone >= (this.upload.plannedParts ?? this.upload.partCount);
+  }
+
+  /**
+   * Sends every part not yet done and cuts and sends the rest, up to `parallel` at a time, each
+   * request within the engine's shared budget. Undefined when all are done.
+   */
   private async sendParts(): Promise<RunOutcome | undefined> {
     const queue = (await this.ctx.store.parts(this.upload.id)).filter((p) => p.state !== 'done');
     const inner = new AbortController();
@@ -356,7 +406,7 @@ class UploadRun {
           return;
         }
         const part = queue.shift();
-        if (!part) return;
+        if (!part && this.uncut() === 0) return;
         try {
           await this.sendPart(part, inner.signal);
         } catch (error) {
@@ -380,56 +430,104 @@ class UploadRun {
     if (this.options.signal.aborted) return 'interrupted';
     if (stop) throw stop;
     this.upload = (await this.ctx.store.get(this.upload.id)) ?? this.upload;
-    if (this.upload.partsDone < this.upload.partCount) return budgetSpent ? 'budget-spent' : 'interrupted';
+    if (!this.allPartsDone()) return budgetSpent ? 'budget-spent' : 'interrupted';
     return undefined;
   }
 
-  private async sendPart(part: PartRecord, signal: AbortSignal): Promise<void> {
+  /**
+   * Cuts the next part off the bytes not yet planned and records it as sending: of the size the person
+   * chose, or one sized to the link (part-sizer.ts). Undefined when another lane took the rest.
+   */
+  private async cut(): Promise<PartRecord | undefined> {
+    const u = this.upload;
+    const wanted = u.adaptive
+      ? nextPartSize({
+          now: this.ctx.now(),
+          initial: u.partSize,
+          remaining: this.uncut(),
+          lanes: this.ctx.slots.capacity,
+          inFlight: this.ctx.link.inFlight(),
+          throughput: this.ctx.link.throughput(),
+          overheadMs: this.ctx.link.overheadMs(),
+        })
+      : u.partSize;
+    const part = await this.ctx.store.cutPart(u.id, wanted);
+    if (part) {
+      this.upload = {
+        ...this.upload,
+        plannedBytes: Math.max(this.upload.plannedBytes ?? 0, part.offset + part.size),
+        plannedParts: Math.max(this.upload.plannedParts ?? 0, part.partNumber),
+      };
+    }
+    return part;
+  }
+
+  /** Sends `queued`, or a part cut now when there is none; each attempt holds a slot of the budget. */
+  private async sendPart(queued: PartRecord | undefined, signal: AbortSignal): Promise<void> {
     const { id, key, uploadId } = this.upload;
-    if (part.nextTryAt > this.ctx.now()) {
+    let part = queued;
+    if (part && part.nextTryAt > this.ctx.now()) {
       if (part.nextTryAt > this.options.deadline()) throw new BudgetSpent('Next try is after the budget');
       await this.ctx.retry.sleep(part.nextTryAt - this.ctx.now(), signal);
     }
     // Set when an attempt failed without an answer: OSS may have stored the part all the same.
     let fateUnknown = false;
-    const confirm = async (etag: string, crc: bigint) => {
-      await this.ctx.store.markPartDone(id, part.partNumber, etag, crc.toString());
-      this.ctx.live.partConfirmed(id, part.partNumber, part.size);
+    const confirm = async (done: PartRecord, etag: string, crc: bigint) => {
+      await this.ctx.store.markPartDone(id, done.partNumber, etag, crc.toString());
+      this.ctx.live.partConfirmed(id, done.partNumber, done.size);
       this.ctx.changed();
     };
     await withRetries(
       async () => {
-        if (fateUnknown) {
-          // Ask before sending the bytes again (one small ListParts): on a slow link a lost answer
-          // would otherwise cost a whole part.
-          const listed = await this.ctx.client.findPart(key, uploadId!, part.partNumber);
-          fateUnknown = false;
-          const crc = listed?.size === part.size ? await this.verifiedCrc(part, listed) : undefined;
-          if (listed && crc !== undefined) return confirm(listed.etag, crc);
-        }
-        await this.ctx.store.markPartSending(id, part.partNumber);
-        const slice = this.slice(part);
-        this.ctx.live.partStarted(id, part.partNumber, part.size);
-        this.ctx.changed();
-        let sent: { result: { etag: string }; crc: bigint };
+        // The bytes this upload still has to send rank it against the others waiting for a slot.
+        const release = await this.ctx.slots.acquire(this.upload.size - this.upload.bytesConfirmed, signal);
         try {
-          sent = await this.sendVerified(slice, `Part ${part.partNumber}`, () =>
-            this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal),
-          );
-        } catch (error) {
-          fateUnknown = error instanceof OssNetworkError;
-          throw error;
+          if (!part) {
+            part = await this.cut();
+            if (!part) return;
+          } else {
+            if (fateUnknown) {
+              // Ask before sending the bytes again (one small ListParts): on a slow link a lost
+              // answer would otherwise cost a whole part.
+              const listed = await this.ctx.client.findPart(key, uploadId!, part.partNumber);
+              fateUnknown = false;
+              const crc = listed?.size === part.size ? await this.verifiedCrc(part, listed) : undefined;
+              if (listed && crc !== undefined) return confirm(part, listed.etag, crc);
+            }
+            await this.ctx.store.markPartSending(id, part.partNumber);
+          }
+          const sending = part;
+          this.ctx.handed.sending(id);
+          const slice = this.slice(sending);
+          this.ctx.live.partStarted(id, sending.partNumber, sending.size);
+          this.ctx.changed();
+          const ended = this.ctx.link.partStarted(sending.size);
+          let sent: { result: { etag: string }; crc: bigint };
+          try {
+            sent = await this.sendVerified(slice, `Part ${sending.partNumber}`, () =>
+              this.ctx.client.uploadPart(key, uploadId!, sending.partNumber, slice, signal),
+            );
+          } catch (error) {
+            fateUnknown = error instanceof OssNetworkError;
+            ended(false);
+            throw error;
+          } finally {
+            this.ctx.live.partEnded(id, sending.partNumber);
+          }
+          ended(true);
+          this.ctx.slots.succeeded();
+          await confirm(sending, sent.result.etag, sent.crc);
         } finally {
-          this.ctx.live.partEnded(id, part.partNumber);
+          release();
         }
-        const { result: uploaded, crc } = sent;
-        await confirm(uploaded.etag, crc);
       },
       this.retryEnv({
         signal,
-        firstAttempt: part.attempts + 1,
+        firstAttempt: (queued?.attempts ?? 0) + 1,
         mayStart: () => this.ctx.now() < this.options.deadline(),
         onRetry: async (decision, attempt) => {
+          this.slowDown(decision);
+          if (!part) return;
           const nextTryAt = this.ctx.now() + decision.delayMs;
           await this.ctx.store.markPartFailed(id, part.partNumber, nextTryAt, decision.problem.message);
           this.ctx.live.partRetrying(id, part.partNumber, attempt, nextTryAt);
@@ -523,6 +621,7 @@ class UploadRun {
     }
     const result: UploadResult = { etag: stored.etag, crc64: stored.crc64, callback: stored.callback };
     const u = this.upload;
+    this.ctx.handed.finishing(u.id);
     const record = await this.ctx.store.finish(u.id, {
       id: u.id,
       key: u.key,

@@ -27,10 +27,21 @@ export interface UploadRecord {
   /** Sampled content fingerprint taken when the file was chosen (sw/engine/file-fingerprint.ts). */
   fingerprint?: string;
   options: UploadOptions;
-  /** PutObject for small files, multipart otherwise (part-plan.ts). */
+  /** PutObject for files that fit in one part, multipart otherwise (part-plan.ts). */
   method: 'put' | 'multipart';
+  /** The plan's part size: the fixed one the person chose, or where auto-sized parts start. */
   partSize: number;
+  /** Parts cut so far plus an estimate for the rest (the rest is cut as it is sent). */
   partCount: number;
+  /** Auto-sized part sizes (part-sizer.ts) instead of `partSize` throughout. */
+  adaptive?: boolean;
+  /**
+   * Bytes already cut into part records, from the start of the file. Parts are cut one at a time
+   * as they are sent, so their sizes can follow the link; undefined: every part was planned up front.
+   */
+  plannedBytes?: number;
+  /** Part records cut so far (numbered 1..plannedParts). */
+  plannedParts?: number;
   /** Parallel parts for this upload. */
   parallel: number;
   /** OSS upload id once InitiateMultipartUpload answered. */

@@ -3,6 +3,7 @@
 
 import { openDB } from 'idb';
 import { ACTIVE_STATES } from '../../lib/protocol/messages.ts';
+import { cutSize } from '../../lib/upload-plan/part-plan.ts';
 import {
   type CleanupRecord,
   type HistoryRecord,
@@ -38,6 +39,26 @@ export class UploadStore {
       ...parts.map((part) => partStore.add(part)),
       tx.done,
     ]);
+  }
+
+  /**
+   * Queued uploads and their part plans, all or none, without their files: those are copied in by
+   * putFile() meanwhile, each in a transaction of its own (a file of gigabytes takes a while).
+   */
+  async createAll(uploads: readonly UploadRecord[], parts: readonly PartRecord[] = []): Promise<void> {
+    const tx = this.db.transaction(['uploads', 'parts'], 'readwrite');
+    const uploadStore = tx.objectStore('uploads');
+    const partStore = tx.objectStore('parts');
+    await Promise.all([
+      ...uploads.map((upload) => uploadStore.add(upload)),
+      ...parts.map((part) => partStore.add(part)),
+      tx.done,
+    ]);
+  }
+
+  /** Keeps the upload's file (Chromium copies its bytes into the profile here). */
+  async putFile(id: string, file: Blob): Promise<void> {
+    await this.db.put('files', file, id);
   }
 
   get(id: string): Promise<UploadRecord | undefined> {
@@ -121,6 +142,47 @@ export class UploadStore {
   async parts(id: string): Promise<PartRecord[]> {
     const parts = await this.db.getAllFromIndex('parts', 'byUpload', id);
     return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /**
+   * Cuts the next part from the bytes not yet planned, `wanted` bytes as near as OSS allows
+   * (cutSize), and records it as sending — before its request goes out, as markPartSending does.
+   * Undefined when every byte is planned already.
+   */
+  async cutPart(id: string, wanted: number): Promise<PartRecord | undefined> {
+    const tx = this.db.transaction(['uploads', 'parts'], 'readwrite');
+    const uploads = tx.objectStore('uploads');
+    const upload = await uploads.get(id);
+    const planned = upload ? (upload.plannedBytes ?? upload.size) : 0;
+    if (!upload || planned >= upload.size) {
+      await tx.done;
+      return undefined;
+    }
+    const plannedParts = upload.plannedParts ?? 0;
+    const remaining = upload.size - planned;
+    const size = cutSize(remaining, plannedParts, wanted);
+    const part: PartRecord = {
+      uploadId: id,
+      partNumber: plannedParts + 1,
+      offset: planned,
+      size,
+      state: 'sending',
+      attempts: 1,
+      nextTryAt: 0,
+    };
+    const rest = remaining - size;
+    await Promise.all([
+      tx.objectStore('parts').add(part),
+      uploads.put({
+        ...upload,
+        plannedBytes: planned + size,
+        plannedParts: part.partNumber,
+        partCount: part.partNumber + Math.ceil(rest / size),
+        updatedAt: this.now(),
+      }),
+      tx.done,
+    ]);
+    return part;
   }
 
   /** Written before the request goes out: a crash now leaves a part that reconcile checks against OSS. */

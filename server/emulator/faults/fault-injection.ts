@@ -3,6 +3,8 @@
 // Per request on a configured operation, in this order:
 //   drop (dropNext) → latency → error (errorRate) → reset (resetRate) →
 //   lost answer (loseAnswerNext, then loseAnswerRate) → bandwidth cap.
+// Latency also delays the CORS preflights of those operations (delayPreflight), so latency plus a
+// bandwidth cap behave as a link does: every round trip pays it, and all connections share the rate.
 // A lost answer is decided here and happens at the request's end: it runs, and its answer is cut off.
 // The dice are rolled three times per request that is not dropped (error, reset, lost answer), whatever
 // the rates, so with a seed the N-th request always gets the same fate.
@@ -11,6 +13,7 @@ import type { IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ossError } from '../errors.ts';
 import type { FaultInjector } from '../request-pipeline.ts';
+import type { OperationName } from '../routing/operations.ts';
 import { interceptBody, resetStage, throttleStage } from './body-interception.ts';
 import { DEFAULT_FAULT_OPERATIONS, type FaultConfig } from './fault-config.ts';
 import { loseAnswer } from './lose-answer.ts';
@@ -41,6 +44,11 @@ export interface FaultState {
 
 export interface FaultInjection {
   inject: FaultInjector;
+  /**
+   * The latency fault for a CORS preflight of `operation`: on a real link the browser's preflight
+   * costs a round trip before the request itself goes out.
+   */
+  delayPreflight(operation: OperationName): Promise<void>;
   /** Replaces the config (validated by parseFaultConfig) and zeroes the counters; `{}` turns faults off. */
   configure(config: FaultConfig): void;
   state(): FaultState;
@@ -131,6 +139,9 @@ export function createFaultInjection(initial: FaultConfig = {}): FaultInjection 
 
   return {
     inject,
+    async delayPreflight(operation) {
+      if (config.latencyMs && applies(operation)) await sleep(config.latencyMs);
+    },
     configure,
     state: () => ({
       config: { ...config, dropNext: dropsLeft || undefined, loseAnswerNext: lossesLeft || undefined },

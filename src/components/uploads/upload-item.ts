@@ -41,6 +41,24 @@ function commandsFor(upload: UploadView): UploadCommand[] {
   }
 }
 
+/** Fields of a view that what an item shows depends on (besides its problem and result). */
+const SHOWN_FIELDS = [
+  'id',
+  'key',
+  'fileName',
+  'size',
+  'state',
+  'retrying',
+  'attempt',
+  'nextTryAt',
+  'bytesConfirmed',
+  'bytesInFlight',
+  'partsDone',
+  'partsTotal',
+  'speed',
+  'etaSeconds',
+] as const satisfies readonly (keyof UploadView)[];
+
 const COMMAND_LABELS: Record<UploadCommand, string> = {
   pause: 'Pause',
   resume: 'Resume',
@@ -88,8 +106,29 @@ export class UploadItem extends LitElement {
     super.disconnectedCallback();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('upload') && this.showsPartMap()) this.feed.changed(this.upload);
+  /** The view the last render showed; a snapshot that changes none of what is shown renders nothing. */
+  private shown?: UploadView;
+
+  /**
+   * Snapshots arrive ten times a second with a fresh object for every upload: with a thousand queued,
+   * re-rendering each of them every time would keep the page busy. Only what the item shows counts
+   * (compared field by field, nothing formatted), and the clock only while a retry counts down.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    const u = this.upload;
+    if (!u) return true;
+    // The part map asks the worker for part states on every snapshot, shown or not.
+    if (changed.has('upload') && this.showsPartMap()) this.feed.changed(u);
+    const before = this.shown;
+    const same =
+      before !== undefined &&
+      !changed.has('partStates' as keyof UploadItem) &&
+      !(changed.has('now') && u.retrying) &&
+      SHOWN_FIELDS.every((field) => before[field] === u[field]) &&
+      before.problem?.message === u.problem?.message &&
+      before.result?.etag === u.result?.etag;
+    this.shown = u;
+    return !same;
   }
 
   /**

@@ -8,8 +8,16 @@ describe('planParts', () => {
     expect(planParts(100 * KiB - 1)).toMatchObject({ method: 'put', partCount: 1 });
   });
 
-  it('uses 8 MiB parts from 100 KB up, with a smaller last part', () => {
-    expect(planParts(100 * KiB)).toEqual({ method: 'multipart', partSize: 8 * MiB, partCount: 1 });
+  it('sends a file no larger than one part with one PutObject, whatever the part size', () => {
+    expect(planParts(100 * KiB)).toEqual({ method: 'put', partSize: 100 * KiB, partCount: 1 });
+    expect(planParts(2 * MiB)).toEqual({ method: 'put', partSize: 2 * MiB, partCount: 1 });
+    expect(planParts(8 * MiB)).toEqual({ method: 'put', partSize: 8 * MiB, partCount: 1 });
+    expect(planParts(8 * MiB + 1).method).toBe('multipart');
+    expect(planParts(2 * MiB, 4 * MiB).method).toBe('put');
+    expect(planParts(2 * MiB, MiB)).toEqual({ method: 'multipart', partSize: MiB, partCount: 2 });
+  });
+
+  it('uses 8 MiB parts above one part, with a smaller last part', () => {
     const plan = planParts(64 * MiB + 5);
     expect(plan).toEqual({ method: 'multipart', partSize: 8 * MiB, partCount: 9 });
     const parts = plannedParts(64 * MiB + 5, plan);

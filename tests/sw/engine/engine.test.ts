@@ -16,6 +16,7 @@ import { createOssClient } from '../../../lib/oss-client/oss-client.ts';
 import { HISTORY_PAGE_SIZE, type UploadSnapshotMessage } from '../../../lib/protocol/messages.ts';
 import type { UploadOptions } from '../../../lib/protocol/upload-options.ts';
 import { EMULATOR_DEFAULTS } from '../../../server/config/emulator-defaults.ts';
+import { ossError } from '../../../server/emulator/errors.ts';
 import type { ObjectRecord } from '../../../server/emulator/persistence/records.ts';
 import type { OperationName } from '../../../server/emulator/routing/operations.ts';
 import { UploadEngine } from '../../../sw/engine/engine.ts';
@@ -227,8 +228,8 @@ describe('UploadEngine against the emulator', () => {
     expect(await store.list()).toEqual([]);
     expect(await store.db.count('files')).toBe(0);
     expect(await store.db.count('parts')).toBe(0);
-    // 150 KB is one part, 2 MiB + 123 in 512 KiB parts is five: each acknowledged exactly once.
-    expect([...partCounts().values()]).toEqual([1, 1, 1, 1, 1, 1]);
+    // 150 KB fits in one part (one PutObject), 2 MiB + 123 in 512 KiB parts is five: each acknowledged exactly once.
+    expect([...partCounts().values()]).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('survives 503s and connections reset mid-body without sending an acknowledged part twice', async () => {
@@ -414,16 +415,19 @@ describe('UploadEngine against the emulator', () => {
     const [id] = await e.enqueue([
       { file, options: { key: 'uploads/t8/reselect.bin', partSize: 200 * KiB } },
     ]);
+    // A later worker: the one the file was handed to could send from it; this one has only the copy.
+    e.dispose();
+    const later = engine();
     await store.db.put('files', new Blob([bytes.subarray(0, 10)]), id!);
-    await e.run();
-    expect((await allViews(e))[0]).toMatchObject({
+    await later.run();
+    expect((await allViews(later))[0]).toMatchObject({
       state: 'needs-file',
       problem: { code: 'FileNotReadable' },
     });
     const other = new File([bytes], 'movie.bin', { lastModified: file.lastModified + 1 });
-    await expect(e.reselect(id!, other)).rejects.toThrow(/not the same file/);
-    await e.reselect(id!, file);
-    expect((await e.run()).workRemains).toBe(false);
+    await expect(later.reselect(id!, other)).rejects.toThrow(/not the same file/);
+    await later.reselect(id!, file);
+    expect((await later.run()).workRemains).toBe(false);
     expect(await objectHash('uploads/t8/reselect.bin')).toBe(sha256(bytes));
   });
 
@@ -838,4 +842,210 @@ describe('a file rewritten in place after it was chosen', () => {
     expect(resent).toContain(6);
     expect(resent.filter((n) => n <= sentBefore)).toEqual([]);
   });
+});
+
+describe('many uploads at once', () => {
+  /** Body requests (UploadPart, PutObject) the emulator is reading at once, and the most seen. */
+  function countBodies(onBody?: (op: OperationName, req: IncomingMessage) => void) {
+    const seen = { now: 0, most: 0, order: [] as string[] };
+    fault = async (op, req, res) => {
+      if (op !== 'UploadPart' && op !== 'PutObject') return undefined;
+      seen.now++;
+      seen.most = Math.max(seen.most, seen.now);
+      seen.order.push(`${op} ${new URL(req.url ?? '', 'http://x').pathname}`);
+      res.once('close', () => seen.now--);
+      onBody?.(op, req);
+      return undefined;
+    };
+    return seen;
+  }
+
+  it('shares one parallel budget across uploads, and a small file queued later never waits behind a big one', async () => {
+    const bodies = countBodies();
+    // The big upload's parts are slowed, so it is still sending when the small files come.
+    const slow = fault!;
+    fault = async (op, req, res) => {
+      if (op === 'UploadPart') await new Promise((r) => setTimeout(r, 40));
+      return slow(op, req, res);
+    };
+    const e = engine();
+    const big = randomFile(3 * MiB, 'big.bin');
+    const [bigId] = await e.enqueue([
+      { file: big.file, options: { key: 'uploads/many/big.bin', partSize: 128 * KiB, parallel: 2 } },
+    ]);
+    const running = e.run();
+    await expect
+      .poll(async () => (await store.get(bigId!))?.partsDone, { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    const small = Array.from({ length: 4 }, (_, i) => randomFile(20 * KiB + i, `small-${i}.bin`));
+    const smallIds = await e.enqueue(
+      small.map(({ file }, i) => ({ file, options: { key: `uploads/many/small-${i}.bin`, parallel: 2 } })),
+    );
+    await running;
+    expect((await e.run()).workRemains).toBe(false);
+    // Never more bodies in flight than the budget, whichever uploads they belonged to.
+    expect(bodies.most).toBeLessThanOrEqual(2);
+    for (const [i, { bytes }] of small.entries()) {
+      expect(await objectHash(`uploads/many/small-${i}.bin`)).toBe(sha256(bytes));
+    }
+    expect(await objectHash('uploads/many/big.bin')).toBe(sha256(big.bytes));
+    // Every small file was done before the big one: each took the next free slot ahead of its parts.
+    const history = (await e.history()).history;
+    const finishedAt = (id: string) => history.find((h) => h.id === id)!.finishedAt!;
+    for (const id of smallIds) expect(finishedAt(id)).toBeLessThanOrEqual(finishedAt(bigId!));
+    // …while the big one still had parts to send.
+    const lastSmall = Math.max(
+      ...small.map((_, i) => bodies.order.findIndex((o) => o.endsWith(`small-${i}.bin`))),
+    );
+    expect(bodies.order.slice(lastSmall).filter((o) => o.endsWith('big.bin')).length).toBeGreaterThan(1);
+  });
+
+  it('keeps fewer requests in flight after OSS answers SlowDown, and wins them back as parts go through', async () => {
+    const e = engine();
+    const budgets: number[] = [];
+    let refused = 0;
+    fault = async (op) => {
+      if (op !== 'UploadPart') return undefined;
+      budgets.push(e.slots.capacity);
+      if (refused++ < 2) throw ossError.slowDown();
+      return undefined;
+    };
+    const { file, bytes } = randomFile(4 * MiB, 'slow-down.bin');
+    await e.enqueue([{ file, options: { key: 'uploads/many/slow-down.bin', partSize: 128 * KiB } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/many/slow-down.bin')).toBe(sha256(bytes));
+    expect(budgets[0]).toBe(6);
+    expect(Math.min(...budgets)).toBeLessThanOrEqual(3);
+    expect(budgets.at(-1)).toBeGreaterThan(Math.min(...budgets));
+  });
+
+  it('sends a file that fits in one part with one PutObject, verified by CRC64, without Initiate or Complete', async () => {
+    const operations: string[] = [];
+    fault = async (op) => {
+      operations.push(op);
+      return undefined;
+    };
+    const e = engine();
+    const one = randomFile(3 * MiB, 'one-part.bin');
+    const two = randomFile(3 * MiB, 'two-parts.bin');
+    await e.enqueue([
+      { file: one.file, options: { key: 'uploads/put/one-part.bin' } },
+      { file: two.file, options: { key: 'uploads/put/two-parts.bin', partSize: 2 * MiB } },
+    ]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/put/one-part.bin')).toBe(sha256(one.bytes));
+    expect(await objectHash('uploads/put/two-parts.bin')).toBe(sha256(two.bytes));
+    // Auto part size (8 MiB): one PutObject. A 2 MiB part size asked for: Initiate, two parts, Complete.
+    expect(operations.filter((op) => op === 'PutObject')).toHaveLength(1);
+    expect(operations.filter((op) => op === 'InitiateMultipartUpload')).toHaveLength(1);
+    expect(operations.filter((op) => op === 'UploadPart')).toHaveLength(2);
+    const [done] = (await e.history()).history.filter((h) => h.key === 'uploads/put/one-part.bin');
+    expect(done?.result?.crc64).toBeDefined();
+  });
+
+  it('cuts auto-sized parts as it sends them: sizes differ, every part but the last is at least 100 KB', async () => {
+    const sizes = new Map<number, number>();
+    fault = async (op, req) => {
+      if (op === 'UploadPart') {
+        const part = Number(new URL(req.url ?? '', 'http://x').searchParams.get('partNumber'));
+        sizes.set(part, Number(req.headers['content-length']));
+      }
+      return undefined;
+    };
+    const e = engine();
+    const { file, bytes } = randomFile(20 * MiB + 17, 'auto.bin');
+    await e.enqueue([{ file, options: { key: 'uploads/auto/parts.bin' } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/auto/parts.bin')).toBe(sha256(bytes));
+    const ordered = [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([, size]) => size);
+    expect(ordered.reduce((sum, size) => sum + size, 0)).toBe(file.size);
+    expect(new Set(ordered).size).toBeGreaterThan(1);
+    for (const size of ordered.slice(0, -1)) expect(size).toBeGreaterThanOrEqual(100 * KiB);
+  });
+});
+
+describe('the first byte does not wait for the copy into IndexedDB', () => {
+  /** A store whose copies of files are written only when `release` is called (a slow copy of a big file). */
+  class SlowCopyStore extends UploadStore {
+    release: () => void = () => undefined;
+    private readonly held = new Promise<void>((resolve) => {
+      this.release = resolve;
+    });
+    override async putFile(id: string, file: Blob): Promise<void> {
+      await this.held;
+      await super.putFile(id, file);
+    }
+  }
+
+  it('sends from the handed-over file while its copy is still being written', async () => {
+    const slow = new SlowCopyStore(store.db);
+    const e = engine({ store: slow });
+    const { file, bytes } = randomFile(1 * MiB, 'copying.bin');
+    const [id] = await e.enqueue([{ file, options: { key: 'uploads/copy/sent.bin', partSize: 256 * KiB } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/copy/sent.bin')).toBe(sha256(bytes));
+    expect((await e.history()).history.find((h) => h.id === id)?.state).toBe('done');
+    expect(await store.db.count('files')).toBe(0);
+    slow.release();
+  });
+
+  it('copies a multipart upload’s file once its first part is out; a file sent whole and done before the delay is never copied', async () => {
+    const copied: string[] = [];
+    class CountingStore extends UploadStore {
+      override async putFile(id: string, file: Blob): Promise<void> {
+        copied.push(id);
+        await super.putFile(id, file);
+      }
+    }
+    // However slow the machine, the file sent whole is done before its copy's delay is up.
+    const e = engine({ store: new CountingStore(store.db), copyDelayMs: 600_000 });
+    const whole = randomFile(64 * KiB, 'whole.bin');
+    const parts = randomFile(1 * MiB, 'parts.bin');
+    const [wholeId, partsId] = await e.enqueue([
+      { file: whole.file, options: { key: 'uploads/copy/whole.bin' } },
+      { file: parts.file, options: { key: 'uploads/copy/parts.bin', partSize: 256 * KiB } },
+    ]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(await objectHash('uploads/copy/whole.bin')).toBe(sha256(whole.bytes));
+    expect(await objectHash('uploads/copy/parts.bin')).toBe(sha256(parts.bytes));
+    expect(copied).toContain(partsId);
+    expect(copied).not.toContain(wholeId);
+    expect(await store.db.count('files')).toBe(0);
+  });
+
+  it('a crash before the copy is stored leaves an upload that asks for the file; chosen again, it sends no confirmed part twice', async () => {
+    const slow = new SlowCopyStore(store.db);
+    // The first worker's third part never gets an answer: the worker dies while sending it.
+    const dying = engine({
+      store: slow,
+      fetch: (input, init) => {
+        const part = Number(new URL(String(input)).searchParams.get('partNumber'));
+        return part >= 3 ? new Promise<Response>(() => undefined) : fetchImpl(input, init);
+      },
+    });
+    const key = 'uploads/copy/crash.bin';
+    const { file, bytes } = randomFile(1 * MiB, 'crash.bin');
+    const [id] = await e2eEnqueue(dying, file, key);
+    void dying.run();
+    await expect.poll(async () => (await store.get(id!))?.partsDone, { timeout: 20_000 }).toBe(2);
+    dying.dispose();
+
+    const next = engine();
+    await next.run();
+    expect((await next.views())[0]).toMatchObject({
+      id,
+      state: 'needs-file',
+      problem: { code: 'FileNotReadable' },
+    });
+    partAnswers = [];
+    await next.reselect(id!, file);
+    expect((await next.run()).workRemains).toBe(false);
+    expect(await objectHash(key)).toBe(sha256(bytes));
+    const resent = [...partCounts().keys()].map((k) => Number(k.split(/[/:]/)[1]));
+    expect(resent.filter((n) => n <= 2)).toEqual([]);
+  });
+
+  function e2eEnqueue(e: UploadEngine, file: File, key: string) {
+    return e.enqueue([{ file, options: { key, partSize: 200 * KiB, parallel: 1 } }]);
+  }
 });

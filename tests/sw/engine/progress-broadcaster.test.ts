@@ -31,4 +31,23 @@ describe('ProgressBroadcaster', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(post).not.toHaveBeenCalled();
   });
+
+  it('stretches the interval when a snapshot is costly, keeping it under a tenth of the time', async () => {
+    const sent: number[] = [];
+    const broadcaster = new ProgressBroadcaster(
+      async () => {
+        // A snapshot of many uploads: 50 ms to read and post.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { uploads: [], finished: [] };
+      },
+      () => sent.push(Date.now()),
+      () => Date.now(),
+    );
+    for (let ms = 0; ms < 5000; ms += 10) {
+      broadcaster.changed();
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    expect(sent.length).toBeGreaterThanOrEqual(8);
+    expect(sent.length).toBeLessThanOrEqual(11);
+  });
 });

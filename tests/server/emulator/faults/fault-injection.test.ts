@@ -179,6 +179,24 @@ describe('slow links', () => {
     expect(answered(await send({ method: 'PUT', key: 'latency.txt', body: 'x' })).ms).toBeLessThan(slow.ms);
   });
 
+  it('delays the CORS preflights of the operations it delays, as a link delays every round trip', async () => {
+    await setFaults({ latencyMs: 300, operations: ['UploadPart'] });
+    const preflight = async (query: string) => {
+      const started = performance.now();
+      const res = await emulator.request('OPTIONS', `/${BUCKET}/link.bin${query}`, {
+        headers: { Origin: 'http://localhost:8080', 'Access-Control-Request-Method': 'PUT' },
+      });
+      return { status: res.status, ms: performance.now() - started };
+    };
+    const part = await preflight('?partNumber=1&uploadId=x');
+    expect(part.status).toBe(200);
+    expect(part.ms).toBeGreaterThanOrEqual(290);
+    // A preflight for PutObject (no part query) is not on the delayed operations: it is answered at once.
+    expect((await preflight('')).ms).toBeLessThan(part.ms);
+    // Preflights are not requests with a fate of their own: the counters stay as they were.
+    expect((await getFaults()).counters.requests).toBe(0);
+  });
+
   it('caps the bandwidth of request bodies, shared by all connections, without altering the bytes', async () => {
     const uploadId = await initiate('bandwidth.bin');
     const parts = [testBytes(200 * 1024, 1), testBytes(200 * 1024, 2)];
