@@ -48,8 +48,14 @@ export function installUploadEngine(): void {
   async function handle(request: UploadRequest): Promise<UploadReply> {
     const engine = await engineReady;
     switch (request.type) {
-      case 'upload/enqueue':
-        return { ok: true, uploadIds: await engine.enqueue(request.items) };
+      case 'upload/enqueue': {
+        const uploadIds = await engine.enqueue(request.items);
+        // The page hears "queued" only once the copies hold the bytes as chosen: Chromium reads a
+        // file for its IndexedDB copy while the put runs, so a file changed on disk before the copy
+        // committed could no longer be copied. The uploads are already sending meanwhile.
+        await engine.copiesSettled(uploadIds);
+        return { ok: true, uploadIds };
+      }
       case 'upload/command':
         await engine.command(request.uploadId, request.command);
         return { ok: true };

@@ -267,6 +267,14 @@ export class UploadEngine {
     return uploads.map((u) => u.id);
   }
 
+  /**
+   * Settles once each of these uploads' copies into IndexedDB has committed or failed (or will never
+   * be made); the uploads do not wait for it.
+   */
+  async copiesSettled(ids: readonly string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.handed.get(id)?.stored));
+  }
+
   /** A file changed or removed on disk since it was chosen cannot be read: it must be chosen again. */
   private async checkReadable(file: File): Promise<void> {
     try {

@@ -1,9 +1,10 @@
 // Files the page handed over in this worker's lifetime, sendable before their copy into IndexedDB
 // has committed. Chromium copies a file's bytes at that put (about half a second per GiB), so an
 // upload waiting for the commit would send its first byte that much later. Instead the records are
-// written first, the copy is put at once (before the page hears the batch is queued, so a change on
-// disk after that does not reach the upload: the copy has the bytes as chosen), and the upload sends
-// from the File itself until the copy has committed, then from the copy.
+// written first, the copy is put at once, and the upload sends from the File itself until the copy
+// has committed, then from the copy. The page hears the batch is queued only once the copies have
+// committed (engine.copiesSettled): Chromium reads the file while the put runs, so a change on disk
+// before the commit would make the copy fail; after it, the copy has the bytes as chosen.
 //
 // The copy could wait (COPY_DELAY_MS, or until the upload's first part is out) so that the database's
 // other transactions, which wait for its commit, do not hold up the first byte; but a file changed on

@@ -989,6 +989,24 @@ describe('the first byte does not wait for the copy into IndexedDB', () => {
     slow.release();
   });
 
+  it('copiesSettled waits for the copies into IndexedDB, which the upload itself does not', async () => {
+    const slow = new SlowCopyStore(store.db);
+    const e = engine({ store: slow });
+    const { file } = randomFile(1 * MiB, 'settling.bin');
+    const [id] = await e.enqueue([
+      { file, options: { key: 'uploads/copy/settling.bin', partSize: 256 * KiB } },
+    ]);
+    let settled = false;
+    const settling = e.copiesSettled([id!]).then(() => {
+      settled = true;
+    });
+    expect((await e.run()).workRemains).toBe(false);
+    expect(settled).toBe(false);
+    slow.release();
+    await settling;
+    expect(settled).toBe(true);
+  });
+
   it('copies a multipart upload’s file once its first part is out; a file sent whole and done before the delay is never copied', async () => {
     const copied: string[] = [];
     class CountingStore extends UploadStore {
