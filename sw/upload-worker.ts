@@ -3,12 +3,15 @@
 
 import { createCredentialsProvider } from '../lib/credentials/credentials-provider.ts';
 import { createObjectStatusClient } from '../lib/credentials/object-status.ts';
+import { backgroundFetchOf } from '../lib/protocol/background-fetch.ts';
 import {
   isUploadRequest,
   UPLOAD_CHANNEL,
   type UploadReply,
   type UploadRequest,
 } from '../lib/protocol/messages.ts';
+import { installBackgroundFetchEvents } from './background-fetch/events.ts';
+import { BackgroundFetchTransport } from './background-fetch/transport.ts';
 import { createSyncDriver } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
@@ -25,6 +28,7 @@ export function installUploadEngine(): void {
     return store;
   });
 
+  const credentials = createCredentialsProvider();
   // Created synchronously: sync listeners must exist when the worker's script first runs.
   const driver = createSyncDriver({
     engine: () => engineReady,
@@ -35,7 +39,7 @@ export function installUploadEngine(): void {
     (s) =>
       new UploadEngine({
         store: s,
-        credentials: createCredentialsProvider(),
+        credentials,
         objectStatus: createObjectStatusClient(),
         locks: self.navigator.locks ? webLocks(self.navigator.locks) : memoryLocks(),
         storage: self.navigator.storage,
@@ -45,13 +49,35 @@ export function installUploadEngine(): void {
       }),
   );
 
+  const transportReady = storeReady.then(
+    (s) =>
+      new BackgroundFetchTransport({
+        store: s,
+        engine: () => engineReady,
+        credentials,
+        manager: backgroundFetchOf(self.registration),
+        storage: self.navigator.storage,
+        requestRun: () => driver.requestRun(),
+      }),
+  );
+  // Created synchronously, like the sync listeners: a settled fetch may be what starts the worker.
+  installBackgroundFetchEvents(() => transportReady);
+
   async function handle(request: UploadRequest): Promise<UploadReply> {
     const engine = await engineReady;
     switch (request.type) {
       case 'upload/enqueue':
         return { ok: true, uploadIds: await engine.enqueue(request.items) };
       case 'upload/command':
+        // A background fetch carrying the upload stops first; then the command acts as on any upload.
+        if (request.command === 'pause' || request.command === 'abort')
+          await (await transportReady).stop(request.uploadId);
         await engine.command(request.uploadId, request.command);
+        return { ok: true };
+      case 'upload/handover':
+        return { ok: true, handover: await (await transportReady).handover(request.uploadId) };
+      case 'upload/handover-failed':
+        await (await transportReady).handoverFailed(request.uploadId);
         return { ok: true };
       case 'upload/reselect':
         await engine.reselect(request.uploadId, request.file);
@@ -61,6 +87,7 @@ export function installUploadEngine(): void {
         return { ok: true };
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
+        await (await transportReady).reconcile();
         const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
         if (active?.length || cleanups?.length) driver.requestRun();
         const [uploads, history, afterPageCloses] = await Promise.all([
@@ -68,7 +95,13 @@ export function installUploadEngine(): void {
           engine.history(),
           driver.afterPageCloses(),
         ]);
-        return { ok: true, uploads, ...history, afterPageCloses };
+        const transport = await transportReady;
+        return {
+          ok: true,
+          uploads,
+          ...history,
+          afterPageCloses: transport.available ? 'background-fetch' : afterPageCloses,
+        };
       }
       case 'upload/nudge':
         await driver.keepGoing();

@@ -49,8 +49,9 @@ export class UploadStore {
     return this.db.getAllFromIndex('uploads', 'byCreatedAt');
   }
 
+  /** What the engine works on: active uploads, except those Background Fetch carries meanwhile. */
   async listActive(): Promise<UploadRecord[]> {
-    return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state));
+    return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state) && !u.backgroundFetch);
   }
 
   /**
@@ -171,9 +172,28 @@ export class UploadStore {
     await tx.done;
   }
 
-  /** Aborts OSS has not confirmed yet. */
-  cleanups(): Promise<CleanupRecord[]> {
-    return this.db.getAll('cleanups');
+  /**
+   * Aborts OSS has not confirmed yet, and temporaries to delete: those that can be done now (a record
+   * that waits for an upload counts once that upload is finished).
+   */
+  async cleanups(): Promise<CleanupRecord[]> {
+    const tx = this.db.transaction(['cleanups', 'uploads']);
+    const [all, unfinished] = await Promise.all([
+      tx.objectStore('cleanups').getAll(),
+      tx.objectStore('uploads').getAllKeys(),
+      tx.done,
+    ]);
+    const waiting = new Set<string>(unfinished);
+    return all.filter((c) => c.afterUpload === undefined || !waiting.has(c.afterUpload));
+  }
+
+  /** Adds or replaces a cleanup record. */
+  async putCleanup(cleanup: CleanupRecord): Promise<void> {
+    await this.db.put('cleanups', cleanup);
+  }
+
+  async cleanup(id: string): Promise<CleanupRecord | undefined> {
+    return this.db.get('cleanups', id);
   }
 
   async cleanedUp(id: string): Promise<void> {
