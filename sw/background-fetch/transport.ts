@@ -215,27 +215,31 @@ export class BackgroundFetchTransport {
     if (ACTIVE_STATES.includes(upload.state)) await (await this.deps.engine()).command(upload.id, 'pause');
   }
 
-  private async stage(
-    upload: UploadRecord,
-    records: Awaited<ReturnType<BackgroundFetchRegistrationLike['matchAll']>>,
-  ) {
+  private async stage(upload: UploadRecord, records: Awaited<ReturnType<BackgroundFetchRegistrationLike['matchAll']>>) {
     const { store } = this.deps;
     const file = await store.getFile(upload.id);
-    const { partsPrefix } = upload.backgroundFetch!;
+    const { partsPrefix, parts: handed } = upload.backgroundFetch!;
     if (!file) return;
+    const engine = await this.deps.engine();
     const byNumber = new Map((await store.parts(upload.id)).map((p) => [p.partNumber, p]));
     const staged: PartRecord[] = [];
-    for (const record of records) {
-      const part = byNumber.get(partOfRequestUrl(record.request.url) ?? -1);
+    for (const [index, record] of records.entries()) {
+      // Records come in request order; the URL's fragment names the part where the browser keeps it.
+      const part = byNumber.get(partOfRequestUrl(record.request.url) ?? handed[index] ?? -1);
       if (!part || part.state === 'done') continue;
       const response = await record.responseReady.catch(() => undefined);
-      const crc = response?.ok ? response.headers.get('x-oss-hash-crc64ecma') : null;
-      // Only a temporary whose CRC64 OSS reported and that equals the slice's is used; anything else
-      // (refused, cut off, CRC not readable or different) is sent again by UploadPart.
-      if (crc === null || crc === undefined) continue;
+      if (!response || (response.type !== 'opaque' && !response.ok)) continue;
+      const key = temporaryKey(partsPrefix, upload.id, part.partNumber);
+      // The answer's CRC64 where the browser lets it be read, else the temporary's own (GetObjectMeta).
+      const reported =
+        response.headers.get('x-oss-hash-crc64ecma') ??
+        (await engine.client.headObject(key).catch(() => undefined))?.crc64;
+      // Only a temporary whose CRC64 equals the slice's is used; anything else (refused, cut off,
+      // different) is sent again by UploadPart.
+      if (reported === undefined) continue;
       const slice = file.slice(part.offset, part.offset + part.size);
-      if (BigInt(crc) !== (await crc64OfBlob(slice))) continue;
-      staged.push({ ...part, temporaryKey: temporaryKey(partsPrefix, upload.id, part.partNumber) });
+      if (BigInt(reported) !== (await crc64OfBlob(slice))) continue;
+      staged.push({ ...part, temporaryKey: key });
     }
     if (staged.length > 0) await store.saveParts(upload.id, staged);
   }
