@@ -36,7 +36,7 @@ async function postPart(key: string, bytes: Uint8Array, size = bytes.length, exp
     expiresAt: new Date(Date.now() + expiresInMs),
     now: new Date(),
   });
-  const { body, contentType } = postObjectBody(form, new Blob([bytes]));
+  const { body, contentType } = postObjectBody(form, new Blob([new Uint8Array(bytes)]));
   // No header but Content-Type (multipart/form-data is CORS-safelisted): a browser sends it unpreflighted.
   return fetch(form.url, { method: 'POST', headers: { 'Content-Type': contentType }, body });
 }
