@@ -215,7 +215,10 @@ export class BackgroundFetchTransport {
     if (ACTIVE_STATES.includes(upload.state)) await (await this.deps.engine()).command(upload.id, 'pause');
   }
 
-  private async stage(upload: UploadRecord, records: Awaited<ReturnType<BackgroundFetchRegistrationLike['matchAll']>>) {
+  private async stage(
+    upload: UploadRecord,
+    records: Awaited<ReturnType<BackgroundFetchRegistrationLike['matchAll']>>,
+  ) {
     const { store } = this.deps;
     const file = await store.getFile(upload.id);
     const { partsPrefix, parts: handed } = upload.backgroundFetch!;
