@@ -79,7 +79,11 @@ test('@needs-background-fetch after a restart with no app page and no automation
     expect(stack.log.of('CompleteMultipartUpload').filter((r) => r.status === 200)).toHaveLength(1);
     await expect.poll(() => temporaryParts(stack.target), { timeout: 30_000 }).toEqual([]);
   } catch (error) {
-    console.log(JSON.stringify(stack.log.requests.map((r) => [r.operation, r.partNumber, r.status, r.receivedAt % 1000000])));
+    console.log(
+      JSON.stringify(
+        stack.log.requests.map((r) => [r.operation, r.partNumber, r.status, r.receivedAt % 1000000]),
+      ),
+    );
     throw error;
   } finally {
     if (chromium?.pid) process.kill(-chromium.pid, 'SIGKILL');

@@ -12,11 +12,13 @@ import {
 } from '../lib/protocol/messages.ts';
 import { installBackgroundFetchEvents } from './background-fetch/events.ts';
 import { BackgroundFetchTransport } from './background-fetch/transport.ts';
-import { createSyncDriver } from './engine/background-sync.ts';
+import { createSyncDriver, SYNC_TAG } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
+import { noticeStalledUploads } from './notifications/stalled-uploads.ts';
 import { SYNC_BUDGET_SETTING } from './store/schema.ts';
 import { openUploadDb, UploadStore } from './store/upload-store.ts';
+import { installPeriodicSync } from './wake/periodic-sync.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -29,11 +31,27 @@ export function installUploadEngine(): void {
   });
 
   const credentials = createCredentialsProvider();
+  const budgetMs = async () => (await storeReady).setting(SYNC_BUDGET_SETTING, DEFAULT_BUDGET_MS);
+  // Whether the sync event being handled is Chromium's last try: set as the event is dispatched,
+  // before the driver's (asynchronous) handling reaches its end.
+  let lastChance = false;
+  self.addEventListener('sync', (event) => {
+    if (event.tag === SYNC_TAG) lastChance = event.lastChance;
+  });
   // Created synchronously: sync listeners must exist when the worker's script first runs.
   const driver = createSyncDriver({
     engine: () => engineReady,
-    budgetMs: async () => (await storeReady).setting(SYNC_BUDGET_SETTING, DEFAULT_BUDGET_MS),
+    budgetMs,
+    onWorkLeft: async () => {
+      if (!lastChance) return;
+      await noticeStalledUploads(await storeReady, {
+        registration: self.registration,
+        clients: self.clients,
+        permission: () => (typeof Notification === 'undefined' ? undefined : Notification.permission),
+      });
+    },
   });
+  installPeriodicSync({ engine: () => engineReady, budgetMs });
 
   const engineReady = storeReady.then(
     (s) =>

@@ -19,6 +19,9 @@ export type UploadCommand = 'pause' | 'resume' | 'abort' | 'retry';
  */
 export type AfterPageCloses = 'background-fetch' | 'background-sync' | 'page-needed';
 
+/** Periodic Background Sync's tag: the page registers it where installed, the worker resumes uploads on it. */
+export const PERIODIC_SYNC_TAG = 'skylift-resume-uploads';
+
 /** How often an open page with unfinished uploads reminds the worker to keep going (upload/nudge). */
 export const NUDGE_INTERVAL_MS = 10_000;
 

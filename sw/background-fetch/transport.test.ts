@@ -182,7 +182,7 @@ describe('Background Fetch transport', () => {
   it('checks a temporary it cannot read the answer of (opaque) with GetObjectMeta, and re-sends one OSS refused', async () => {
     const { id, key, bytes } = await queue(350 * KiB, 'mixed.bin');
     // Answers hidden as with a no-CORS response; the third form's answer is a refusal.
-    manager.answer = (response, index) =>
+    manager.answer = (_response, index) =>
       index === 2 ? new Response('', { status: 403 }) : new Response(null, { status: 200 });
     const registration = await start(await transport.handover(id));
     await Promise.all((await registration.matchAll()).map((r) => r.responseReady));

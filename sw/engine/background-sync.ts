@@ -24,6 +24,8 @@ declare const self: {
 };
 
 export const SYNC_QUEUE_NAME = 'skylift-uploads';
+/** The tag workbox-background-sync registers for the queue (its own prefix and the queue's name). */
+export const SYNC_TAG = `workbox-background-sync:${SYNC_QUEUE_NAME}`;
 
 /** Between direct runs while work remains: a waiting-for-network upload gets a moment, not a spin. */
 const RERUN_PAUSE_MS = 5_000;
@@ -33,6 +35,8 @@ export interface SyncDriverOptions {
   budgetMs: () => Promise<number>;
   /** Pause between direct runs while work remains (tests shorten it). */
   rerunPauseMs?: number;
+  /** A sync event ends with work left and no window open (the browser retries it later, or not). */
+  onWorkLeft?: () => Promise<void>;
 }
 
 export interface SyncDriver {
@@ -103,6 +107,7 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
         await queue.registerSync();
         return;
       }
+      await options.onWorkLeft?.().catch(() => undefined);
       throw new Error('Uploads remain after this sync event; the browser will retry it');
     },
   });
