@@ -39,7 +39,13 @@ test('@needs-background-fetch the page closes mid-upload; Background Fetch carri
     const file = makeFile(FILE_SIZE);
     const key = `${await keyPrefix(page)}e2e-bgfetch/${file.name}`;
     await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
-    await expect.poll(() => stack.log.of('PostObject').length, { timeout: 30_000 }).toBeGreaterThan(0);
+    // The page shows the bytes the browser's background fetch has sent (no part is a part yet).
+    const shown = page.getByLabel(`Progress of ${file.name}`);
+    await expect
+      .poll(() => shown.evaluate((bar: HTMLProgressElement) => bar.value), { timeout: 30_000 })
+      .toBeGreaterThan(PART_SIZE);
+    expect(stack.log.of('UploadPartCopy')).toHaveLength(0);
+    expect(stack.log.of('UploadPart')).toHaveLength(0);
     // A tab of some other site stays, so the browser runs on; no page of the app is open.
     const other = await context.newPage();
     await page.close();
