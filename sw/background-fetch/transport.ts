@@ -87,6 +87,7 @@ export class BackgroundFetchTransport {
     );
     if (parts.length === 0 || bytes < minBytes || !(await this.roomFor(bytes))) return undefined;
     // A fresh token: the forms carry it, and its lifetime bounds theirs.
+    this.deps.credentials.invalidate();
     const credentials = await this.deps.credentials.get();
     if (!credentials.partsPrefix) return undefined;
     const file = await store.getFile(uploadId);
