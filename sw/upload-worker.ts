@@ -16,6 +16,7 @@ import { createSyncDriver, SYNC_TAG } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
 import { noticeStalledUploads } from './notifications/stalled-uploads.ts';
+import { permissionNotDenied } from './permissions.ts';
 import { SYNC_BUDGET_SETTING } from './store/schema.ts';
 import { openUploadDb, UploadStore } from './store/upload-store.ts';
 import { installPeriodicSync } from './wake/periodic-sync.ts';
@@ -76,6 +77,7 @@ export function installUploadEngine(): void {
         manager: backgroundFetchOf(self.registration),
         storage: self.navigator.storage,
         requestRun: () => driver.requestRun(),
+        permitted: () => permissionNotDenied(self.navigator.permissions, 'background-fetch'),
       }),
   );
   // Created synchronously, like the sync listeners: a settled fetch may be what starts the worker.
@@ -113,12 +115,14 @@ export function installUploadEngine(): void {
           engine.history(),
           driver.afterPageCloses(),
         ]);
-        const transport = await transportReady;
+        // Background Fetch carries large uploads on; smaller ones still need Background Sync.
+        const fetchUsable = await (await transportReady).usable();
         return {
           ok: true,
           uploads,
           ...history,
-          afterPageCloses: transport.available ? 'background-fetch' : afterPageCloses,
+          afterPageCloses:
+            fetchUsable && afterPageCloses === 'background-sync' ? 'background-fetch' : afterPageCloses,
         };
       }
       case 'upload/nudge':

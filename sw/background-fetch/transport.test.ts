@@ -195,6 +195,21 @@ describe('Background Fetch transport', () => {
     expect(await temporaries()).toEqual([]);
   });
 
+  it('a site whose Background Fetch permission is denied keeps its uploads with the engine', async () => {
+    const blocked = new BackgroundFetchTransport({
+      store,
+      engine: async () => engine,
+      credentials: createCredentialsProvider({ url: app.credentialsUrl }),
+      manager,
+      requestRun: () => runsRequested++,
+      permitted: async () => false,
+    });
+    const { id } = await queue(350 * KiB, 'blocked.bin');
+    expect(await blocked.usable()).toBe(false);
+    expect(await blocked.handover(id)).toBeUndefined();
+    expect((await store.get(id))?.backgroundFetch).toBeUndefined();
+  });
+
   it('small uploads, and uploads while one is handed over, stay with the engine', async () => {
     await store.setSetting(BACKGROUND_FETCH_MIN_BYTES_SETTING, 1024 * KiB);
     const { id } = await queue(350 * KiB, 'small.bin');

@@ -51,6 +51,8 @@ export interface BackgroundFetchTransportDeps {
   now?: () => number;
   /** Asks for an engine run soon (the sync driver). */
   requestRun: () => void;
+  /** The site may use Background Fetch (its permission is not denied); default yes. */
+  permitted?: () => Promise<boolean>;
 }
 
 /** Temporary object of one part: `<partsPrefix><upload id>/<part number>`. */
@@ -65,8 +67,9 @@ export class BackgroundFetchTransport {
     this.now = deps.now ?? Date.now;
   }
 
-  get available(): boolean {
-    return this.deps.manager !== undefined;
+  /** The browser has Background Fetch and the site may use it (a person can block it, as Background Sync). */
+  async usable(): Promise<boolean> {
+    return this.deps.manager !== undefined && ((await this.deps.permitted?.()) ?? true);
   }
 
   /**
@@ -75,7 +78,7 @@ export class BackgroundFetchTransport {
    * taking it off the engine; undefined leaves it to the engine.
    */
   async handover(uploadId: string): Promise<BackgroundFetchPlan | undefined> {
-    if (!this.deps.manager) return undefined;
+    if (!(await this.usable())) return undefined;
     const { store } = this.deps;
     const upload = await store.get(uploadId);
     if (!upload || !this.eligible(upload)) return undefined;

@@ -14,6 +14,7 @@
 
 import { Queue } from 'workbox-background-sync';
 import type { AfterPageCloses } from '../../lib/protocol/messages.ts';
+import { permissionNotDenied } from '../permissions.ts';
 import type { UploadEngine } from './engine.ts';
 
 /** What is used here of the worker's global scope (declared so, the unit test can stand in for it). */
@@ -136,11 +137,6 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
   };
 }
 
-async function syncPermitted(): Promise<boolean> {
-  try {
-    const status = await self.navigator.permissions.query({ name: 'background-sync' as PermissionName });
-    return status.state !== 'denied';
-  } catch {
-    return true; // no Permissions API for it: assume the browser lets sync through
-  }
+function syncPermitted(): Promise<boolean> {
+  return permissionNotDenied(self.navigator.permissions, 'background-sync');
 }
