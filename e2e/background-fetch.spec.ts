@@ -56,10 +56,11 @@ test('@needs-background-fetch the page closes mid-upload; Background Fetch carri
 
     await expect.poll(() => objectSha256(key, stack.target), { timeout: 90_000 }).toBe(file.sha256);
     // After the hand-over every part went as a form and became a part by copy: the engine sent none
-    // itself, and each part of the object is either one of those or one sent before.
+    // itself, and each part of the object is either one of those or one it sent before (answered, or
+    // cut off by the hand-over after OSS had stored it, and adopted from ListParts).
     const parts = FILE_SIZE / PART_SIZE;
     expect(stack.log.of('UploadPart').filter((r) => r.receivedAt >= handedOverAt)).toHaveLength(0);
-    const sent = stack.log.of('UploadPart').filter((r) => r.status === 200);
+    const sent = stack.log.of('UploadPart');
     const copied = stack.log.of('UploadPartCopy').filter((r) => r.status === 200);
     expect(copied.length).toBeGreaterThanOrEqual(parts / 2);
     expect(new Set([...sent, ...copied].map((r) => r.partNumber)).size).toBe(parts);
