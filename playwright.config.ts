@@ -21,11 +21,12 @@ const FIREFOX_SPECS = [
   'firefox/**/*.spec.ts',
 ];
 /**
- * Background Sync (uploads going on with no page open), offline emulation that reaches the service
+ * Background Sync and Background Fetch (uploads going on with no page open), offline emulation that reaches the service
  * worker (context.setOffline does not in Firefox), the app badge; and, in Playwright's driver for
  * Firefox, setting a folder on a folder input.
  */
-const FIREFOX_LACKS = /@needs-(background-sync|offline-emulation|app-badge|folder-upload-automation)\b/;
+const FIREFOX_LACKS =
+  /@needs-(background-sync|background-fetch|offline-emulation|app-badge|folder-upload-automation)\b/;
 
 export default defineConfig({
   testDir: 'e2e',

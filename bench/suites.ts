@@ -3,8 +3,12 @@
 
 import type { Suite } from './lib/suite.ts';
 
+/** Suites that run only when named (`npm run bench -- no-page`): half an hour of wall time. */
+export const ON_DEMAND = ['no-page'];
+
 export const SUITES: Record<string, () => Promise<Suite>> = {
   emulator: () => import('./emulator/suite.ts'),
   app: () => import('./app/suite.ts'),
   link: () => import('./link/suite.ts'),
+  'no-page': () => import('./no-page/suite.ts'),
 };

@@ -8,7 +8,7 @@ import { keyPrefix, MiB, makeFile, objectSha256, openApp, uploadItem } from './u
 const EXPECTED: Record<string, { afterClose: RegExp; persistence: RegExp }> = {
   chromium: {
     afterClose:
-      /^You can close this tab: the upload carries on in the background for a while, and whatever is left resumes when you open Skylift again\.$/,
+      /^You can close this tab: large uploads carry on in the background until they finish, also after the browser restarts \(the browser's downloads show them\); smaller ones carry on for a while, and whatever is left resumes when you open Skylift again\.$/,
     // Headless Chromium decides at once (no prompt); either answer is fine, it must be one.
     persistence: /^(Persistent storage is on|The browser did not grant persistent storage): /,
   },

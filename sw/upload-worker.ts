@@ -3,17 +3,23 @@
 
 import { createCredentialsProvider } from '../lib/credentials/credentials-provider.ts';
 import { createObjectStatusClient } from '../lib/credentials/object-status.ts';
+import { backgroundFetchOf } from '../lib/protocol/background-fetch.ts';
 import {
   isUploadRequest,
   UPLOAD_CHANNEL,
   type UploadReply,
   type UploadRequest,
 } from '../lib/protocol/messages.ts';
-import { createSyncDriver } from './engine/background-sync.ts';
+import { installBackgroundFetchEvents } from './background-fetch/events.ts';
+import { BackgroundFetchTransport } from './background-fetch/transport.ts';
+import { createSyncDriver, SYNC_TAG } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
+import { noticeStalledUploads } from './notifications/stalled-uploads.ts';
+import { permissionNotDenied } from './permissions.ts';
 import { SYNC_BUDGET_SETTING } from './store/schema.ts';
 import { openUploadDb, UploadStore } from './store/upload-store.ts';
+import { installPeriodicSync } from './wake/periodic-sync.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -25,17 +31,34 @@ export function installUploadEngine(): void {
     return store;
   });
 
+  const credentials = createCredentialsProvider();
+  const budgetMs = async () => (await storeReady).setting(SYNC_BUDGET_SETTING, DEFAULT_BUDGET_MS);
+  // Whether the sync event being handled is Chromium's last try: set as the event is dispatched,
+  // before the driver's (asynchronous) handling reaches its end.
+  let lastChance = false;
+  self.addEventListener('sync', (event) => {
+    if (event.tag === SYNC_TAG) lastChance = event.lastChance;
+  });
   // Created synchronously: sync listeners must exist when the worker's script first runs.
   const driver = createSyncDriver({
     engine: () => engineReady,
-    budgetMs: async () => (await storeReady).setting(SYNC_BUDGET_SETTING, DEFAULT_BUDGET_MS),
+    budgetMs,
+    onWorkLeft: async () => {
+      if (!lastChance) return;
+      await noticeStalledUploads(await storeReady, {
+        registration: self.registration,
+        clients: self.clients,
+        permission: () => (typeof Notification === 'undefined' ? undefined : Notification.permission),
+      });
+    },
   });
+  installPeriodicSync({ engine: () => engineReady, budgetMs });
 
   const engineReady = storeReady.then(
     (s) =>
       new UploadEngine({
         store: s,
-        credentials: createCredentialsProvider(),
+        credentials,
         objectStatus: createObjectStatusClient(),
         locks: self.navigator.locks ? webLocks(self.navigator.locks) : memoryLocks(),
         storage: self.navigator.storage,
@@ -44,6 +67,21 @@ export function installUploadEngine(): void {
         requestRun: () => driver.requestRun(),
       }),
   );
+
+  const transportReady = storeReady.then(
+    (s) =>
+      new BackgroundFetchTransport({
+        store: s,
+        engine: () => engineReady,
+        credentials,
+        manager: backgroundFetchOf(self.registration),
+        storage: self.navigator.storage,
+        requestRun: () => driver.requestRun(),
+        permitted: () => permissionNotDenied(self.navigator.permissions, 'background-fetch'),
+      }),
+  );
+  // Created synchronously, like the sync listeners: a settled fetch may be what starts the worker.
+  installBackgroundFetchEvents(() => transportReady);
 
   async function handle(request: UploadRequest): Promise<UploadReply> {
     const engine = await engineReady;
@@ -57,7 +95,15 @@ export function installUploadEngine(): void {
         return { ok: true, uploadIds };
       }
       case 'upload/command':
+        // A background fetch carrying the upload stops first; then the command acts as on any upload.
+        if (request.command === 'pause' || request.command === 'abort')
+          await (await transportReady).stop(request.uploadId);
         await engine.command(request.uploadId, request.command);
+        return { ok: true };
+      case 'upload/handover':
+        return { ok: true, handover: await (await transportReady).handover(request.uploadId) };
+      case 'upload/handover-failed':
+        await (await transportReady).handoverFailed(request.uploadId);
         return { ok: true };
       case 'upload/reselect':
         await engine.reselect(request.uploadId, request.file);
@@ -67,6 +113,7 @@ export function installUploadEngine(): void {
         return { ok: true };
       case 'upload/hello': {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
+        await (await transportReady).reconcile();
         const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
         if (active?.length || cleanups?.length) driver.requestRun();
         const [uploads, history, afterPageCloses] = await Promise.all([
@@ -74,7 +121,15 @@ export function installUploadEngine(): void {
           engine.history(),
           driver.afterPageCloses(),
         ]);
-        return { ok: true, uploads, ...history, afterPageCloses };
+        // Background Fetch carries large uploads on; smaller ones still need Background Sync.
+        const fetchUsable = await (await transportReady).usable();
+        return {
+          ok: true,
+          uploads,
+          ...history,
+          afterPageCloses:
+            fetchUsable && afterPageCloses === 'background-sync' ? 'background-fetch' : afterPageCloses,
+        };
       }
       case 'upload/nudge':
         await driver.keepGoing();

@@ -27,6 +27,11 @@ export interface TemporaryCredentials {
    * user for an administrator. Absent from older servers: then it is `prefix`.
    */
   listPrefix?: string;
+  /**
+   * Where the credentials may drop temporary parts (PostObject), read them (UploadPartCopy) and delete
+   * them: Background Fetch's transport. Absent from older servers: then there is no such transport.
+   */
+  partsPrefix?: string;
 }
 
 /** Every non-2xx response of the token service. `error` is a stable code, `message` is for people. */
@@ -53,6 +58,7 @@ export function isTemporaryCredentials(value: unknown): value is TemporaryCreden
   return (
     FIELDS.every((name) => typeof record[name] === 'string' && (name === 'prefix' || record[name] !== '')) &&
     (record.listPrefix === undefined || typeof record.listPrefix === 'string') &&
+    (record.partsPrefix === undefined || typeof record.partsPrefix === 'string') &&
     !Number.isNaN(Date.parse(record.expiration as string))
   );
 }

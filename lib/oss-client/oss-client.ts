@@ -76,7 +76,8 @@ interface SendRequest {
   method: string;
   key: string;
   query?: QueryPairs;
-  headers?: Headers;
+  /** A function where a header depends on the credentials (the bucket in x-oss-copy-source). */
+  headers?: Headers | ((credentials: TemporaryCredentials) => Headers);
   body?: Blob | string;
   signal?: AbortSignal;
   ok: readonly number[];
@@ -122,7 +123,8 @@ export function createOssClient(options: OssClientOptions) {
     request: SendRequest,
     credentials: TemporaryCredentials,
   ): Promise<{ response: Response; credentials: TemporaryCredentials }> {
-    const headers = request.headers ?? {};
+    const headers =
+      typeof request.headers === 'function' ? request.headers(credentials) : (request.headers ?? {});
     const signed = await signRequestV4(
       { method: request.method, bucket: credentials.bucket, key: request.key, query: request.query, headers },
       credentials,
@@ -271,6 +273,61 @@ export function createOssClient(options: OssClientOptions) {
         ok: [200],
       });
       return { ...checksums(response, operation), requestId: requestId(response) };
+    },
+
+    /**
+     * UploadPartCopy of the whole object `sourceKey` (same bucket) as part `partNumber`. The part's
+     * CRC64 is the answer's x-oss-hash-crc64ecma where OSS sends it, else the one ListParts lists.
+     */
+    async uploadPartCopy(
+      key: string,
+      uploadId: string,
+      partNumber: number,
+      sourceKey: string,
+      signal?: AbortSignal,
+    ): Promise<UploadedPart> {
+      const operation = `UploadPartCopy ${partNumber}`;
+      const { response } = await send({
+        operation,
+        method: 'PUT',
+        key,
+        query: [
+          ['partNumber', String(partNumber)],
+          ['uploadId', uploadId],
+        ],
+        headers: (credentials) => ({
+          'x-oss-copy-source': `/${credentials.bucket}/${encodeURIComponent(sourceKey)}`,
+        }),
+        signal,
+        ok: [200],
+      });
+      const etag = requireHeader(response, 'ETag', operation);
+      await response.body?.cancel();
+      const crc64 =
+        response.headers.get('x-oss-hash-crc64ecma') ??
+        (await partsPage(key, uploadId, partNumber - 1, 1)).parts.find((p) => p.partNumber === partNumber)
+          ?.crc64 ??
+        requireHeader(response, 'x-oss-hash-crc64ecma', operation);
+      return { etag, crc64, requestId: requestId(response) };
+    },
+
+    /** DeleteMultipleObjects in quiet mode, 1000 keys a request (OSS's maximum); absent keys are fine. */
+    async deleteObjects(keys: readonly string[]): Promise<void> {
+      for (let start = 0; start < keys.length; start += LIST_PAGE) {
+        const body = buildXml('Delete', {
+          Quiet: true,
+          Object: keys.slice(start, start + LIST_PAGE).map((Key) => ({ Key })),
+        });
+        await send({
+          operation: 'DeleteMultipleObjects',
+          method: 'POST',
+          key: '',
+          query: [['delete', '']],
+          headers: { 'Content-Type': 'application/xml', 'Content-MD5': await md5Base64(body) },
+          body,
+          ok: [200],
+        });
+      }
     },
 
     /** Parts must be in ascending order (OSS answers InvalidPartOrder otherwise). */

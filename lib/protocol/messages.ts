@@ -1,4 +1,5 @@
 // Messages between the page and the service worker. One definition for both sides.
+import type { BackgroundFetchPlan } from './background-fetch.ts';
 import type { UploadOptions } from './upload-options.ts';
 
 /** Page → waiting worker: take over now. The value is the one workbox-window's messageSkipWaiting() sends. */
@@ -11,11 +12,15 @@ export type UploadCommand = 'pause' | 'resume' | 'abort' | 'retry';
 
 /**
  * What becomes of unfinished uploads once no page of the app is open, as the worker finds its
- * browser: `background-sync` — Background Sync events carry on for a while, then the rest waits for
- * a page; `page-needed` — no Background Sync (or the site may not use it), so the browser stops the
+ * browser: `background-fetch` — large uploads go on by Background Fetch for as long as the browser
+ * runs (also after a restart), smaller ones as with Background Sync; `background-sync` — Background
+ * Sync events carry on for a while, then the rest waits for a page; `page-needed` — no Background Sync (or the site may not use it), so the browser stops the
  * worker soon after the last page closes. Either way they resume when a page opens again.
  */
-export type AfterPageCloses = 'background-sync' | 'page-needed';
+export type AfterPageCloses = 'background-fetch' | 'background-sync' | 'page-needed';
+
+/** Periodic Background Sync's tag: the page registers it where installed, the worker resumes uploads on it. */
+export const PERIODIC_SYNC_TAG = 'skylift-resume-uploads';
 
 /** How often an open page with unfinished uploads reminds the worker to keep going (upload/nudge). */
 export const NUDGE_INTERVAL_MS = 10_000;
@@ -125,7 +130,14 @@ export type UploadRequest =
   /** Each part's state, in part order (the part map). */
   | { type: 'upload/parts'; uploadId: string }
   /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
-  | { type: 'upload/drain' };
+  | { type: 'upload/drain' }
+  /**
+   * The page can start a background fetch: should this upload go on by Background Fetch? The answer
+   * carries the plan (the worker stopped sending the upload itself), or none when it stays as it is.
+   */
+  | { type: 'upload/handover'; uploadId: string }
+  /** The page could not start the plan's background fetch: the worker takes the upload back. */
+  | { type: 'upload/handover-failed'; uploadId: string; reason: string };
 
 export type UploadReply =
   | {
@@ -141,6 +153,8 @@ export type UploadReply =
       parts?: PartCellState[];
       /** hello: what becomes of unfinished uploads when no page is open, in this browser. */
       afterPageCloses?: AfterPageCloses;
+      /** upload/handover: the background fetch for the page to start. */
+      handover?: BackgroundFetchPlan;
     }
   | { ok: false; error: string };
 

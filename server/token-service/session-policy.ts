@@ -1,7 +1,8 @@
 // The session policy attached to every token: the intersection of the role's permissions and this is
 // what the browser can do, so it names only the operations a resumable upload needs, on one bucket
-// and one key prefix. No GetObject, DeleteObject or ListObjects: a leaked token can add files under
-// the prefix, never read or remove anyone's.
+// and one key prefix. No ListObjects, and GetObject / DeleteObject only on the temporary parts that
+// Background Fetch delivers (partsPrefix, which holds nothing else): a leaked token can add files
+// under the prefix, never read or remove anyone's uploaded objects.
 
 export interface PolicyStatement {
   Effect: 'Allow' | 'Deny';
@@ -22,6 +23,23 @@ export interface TokenScope {
   writePrefix: string;
   /** `writePrefix`, or OSS_PREFIX for an administrator, who may clean up every user's uploads. */
   listPrefix: string;
+  /**
+   * Where Background Fetch drops this person's parts as temporary objects before UploadPartCopy makes
+   * them parts (temporaryPartsPrefix). Outside every user's prefix, so one lifecycle rule on
+   * `<OSS_PREFIX>~parts/` can expire them all (docs/real-oss.md). Absent: no temporaries allowed.
+   */
+  partsPrefix?: string;
+}
+
+/** `~` is never in a user's key segment (user-prefix.ts escapes it), so no user prefix can name this. */
+export const TEMPORARY_PARTS_SEGMENT = '~parts/';
+
+/**
+ * The temporaries' prefix for a token that writes under `writePrefix`: `<base>~parts/<user segment>/`,
+ * or `<base>~parts/` when tokens are not per person (writePrefix is the base itself).
+ */
+export function temporaryPartsPrefix(basePrefix: string, writePrefix: string): string {
+  return `${basePrefix}${TEMPORARY_PARTS_SEGMENT}${writePrefix.slice(basePrefix.length)}`;
 }
 
 /** The longest session policy STS AssumeRole accepts (STS API reference: AssumeRole, Policy). */
@@ -33,6 +51,8 @@ export const MAX_SESSION_POLICY_LENGTH = 2048;
  * ListMultipartUploads is checked against the bucket itself, so it gets a bucket resource, and its
  * `prefix` parameter is held to the scope by an oss:Prefix condition: a listing of another user's
  * prefix, or of the whole bucket (no prefix, matched as ""), is refused.
+ * The temporary parts (partsPrefix) need oss:PutObject for PostObject, oss:GetObject as the source of
+ * UploadPartCopy, and oss:DeleteObject to remove them once copied: on that sub-prefix only.
  */
 export function buildSessionPolicy(bucket: string, scope: TokenScope): SessionPolicy {
   const write: PolicyStatement = {
@@ -55,6 +75,13 @@ export function buildSessionPolicy(bucket: string, scope: TokenScope): SessionPo
   const statements = sameScope
     ? [{ ...write, Action: [...write.Action, ...manage.Action] }, list]
     : [write, manage, list];
+  if (scope.partsPrefix !== undefined) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['oss:PutObject', 'oss:GetObject', 'oss:DeleteObject'],
+      Resource: [`acs:oss:*:*:${bucket}/${scope.partsPrefix}*`],
+    });
+  }
   const policy: SessionPolicy = { Version: '1', Statement: statements };
   const length = JSON.stringify(policy).length;
   if (length > MAX_SESSION_POLICY_LENGTH) {

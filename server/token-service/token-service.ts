@@ -12,7 +12,7 @@ import { ConfigError, type TokenServiceConfig } from '../config/config.ts';
 import type { SessionSealer } from '../sign-in/session-cookie.ts';
 import { type AccessDecision, createAccessStrategy } from './access-control.ts';
 import { createObjectLookup, ObjectStatusFailure } from './object-lookup.ts';
-import { buildSessionPolicy, type TokenScope } from './session-policy.ts';
+import { buildSessionPolicy, type TokenScope, temporaryPartsPrefix } from './session-policy.ts';
 import { type StsClient, StsFailure } from './sts-client.ts';
 import { MAX_USER_SEGMENT_LENGTH, UserNameUnusable, userPrefix } from './user-prefix.ts';
 
@@ -63,7 +63,11 @@ function sessionName(client: string): string {
 function checkPolicyFits(bucket: string, basePrefix: string): void {
   const longest = userPrefix(basePrefix, 'x'.repeat(MAX_USER_SEGMENT_LENGTH));
   try {
-    buildSessionPolicy(bucket, { writePrefix: longest, listPrefix: basePrefix });
+    buildSessionPolicy(bucket, {
+      writePrefix: longest,
+      listPrefix: basePrefix,
+      partsPrefix: temporaryPartsPrefix(basePrefix, longest),
+    });
   } catch (error) {
     throw new ConfigError(`OSS_PREFIX is too long for per-user tokens: ${(error as Error).message}`);
   }
@@ -86,9 +90,15 @@ export function tokenService(options: TokenServiceOptions) {
 
   /** A person writes under their own prefix; an administrator also sees everyone's uploads. */
   function scopeOf(client: Admitted): TokenScope {
-    if (!client.user) return { writePrefix: token.prefix, listPrefix: token.prefix };
+    const partsPrefix = (writePrefix: string) => temporaryPartsPrefix(token.prefix, writePrefix);
+    if (!client.user)
+      return { writePrefix: token.prefix, listPrefix: token.prefix, partsPrefix: partsPrefix(token.prefix) };
     const own = userPrefix(token.prefix, client.user.id);
-    return { writePrefix: own, listPrefix: client.user.admin ? token.prefix : own };
+    return {
+      writePrefix: own,
+      listPrefix: client.user.admin ? token.prefix : own,
+      partsPrefix: partsPrefix(own),
+    };
   }
 
   return async function registerTokenService(app: FastifyInstance): Promise<void> {
@@ -180,6 +190,7 @@ export function tokenService(options: TokenServiceOptions) {
           ...oss,
           prefix: scope.writePrefix,
           listPrefix: scope.listPrefix,
+          partsPrefix: scope.partsPrefix,
         };
         return reply.header('Cache-Control', 'no-store').send(body);
       } catch (error) {

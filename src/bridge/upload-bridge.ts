@@ -14,6 +14,7 @@ import {
 } from '../../lib/protocol/messages.ts';
 import type { UploadOptions } from '../../lib/protocol/upload-options.ts';
 import { UploadFeed } from '../uploads/upload-feed.ts';
+import { BackgroundFetchHandover } from './background-fetch-handover.ts';
 
 /** How long a page waits for the worker to answer before saying so. */
 const REPLY_TIMEOUT_MS = 30_000;
@@ -88,17 +89,31 @@ export interface UploadSubscription {
  */
 export function subscribe(listener: UploadListener): UploadSubscription {
   const feed = new UploadFeed();
-  const tell = () => listener(feed.views(), feed.historyMore, feed.afterPageCloses);
+  const handover = new BackgroundFetchHandover(
+    {
+      handover: async (uploadId) => (await send({ type: 'upload/handover', uploadId })).handover,
+      failed: async (uploadId, reason) => {
+        await send({ type: 'upload/handover-failed', uploadId, reason });
+      },
+    },
+    () => tell(),
+  );
+  const tell = () => listener(handover.overlay(feed.views()), feed.historyMore, feed.afterPageCloses);
+  const updated = () => {
+    tell();
+    // Only where the worker said Background Fetch carries uploads on (Chromium).
+    if (feed.afterPageCloses === 'background-fetch') void handover.update(feed.views());
+  };
   const channel = new BroadcastChannel(UPLOAD_CHANNEL);
   channel.onmessage = (event: MessageEvent<UploadSnapshotMessage>) => {
     if (event.data?.type !== 'upload/snapshot') return;
     feed.snapshot(event.data);
-    tell();
+    updated();
   };
   send({ type: 'upload/hello' }).then(
     (reply) => {
       feed.hello(reply);
-      tell();
+      updated();
     },
     (error: unknown) => console.warn('[skylift] upload worker unavailable', error),
   );

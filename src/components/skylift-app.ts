@@ -1,5 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { registerPeriodicResume } from '../pwa/periodic-sync.ts';
 import { registerServiceWorker } from '../pwa/register-sw.ts';
 import './offline-banner.ts';
 import './session-status.ts';
@@ -75,6 +76,7 @@ export class SkyliftApp extends LitElement {
       },
     });
     window.addEventListener('hashchange', this.onHashChange);
+    void registerPeriodicResume();
     void this.openView(this.view, false);
   }
 

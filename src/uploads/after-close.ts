@@ -10,6 +10,9 @@ export function afterCloseInWords(after: AfterPageCloses | undefined, active: nu
   const one = active === 1;
   const them = one ? 'the upload' : `the ${active} uploads`;
   switch (after) {
+    case 'background-fetch':
+      // Which upload goes by Background Fetch is the worker's choice by size (sw/background-fetch/).
+      return `You can close this tab: large uploads carry on in the background until they finish, also after the browser restarts (the browser's downloads show them); smaller ones carry on for a while, and whatever is left resumes when you open Skylift again.`;
     case 'background-sync':
       return `You can close this tab: ${them} ${one ? 'carries' : 'carry'} on in the background for a while, and whatever is left resumes when you open Skylift again.`;
     case 'page-needed':

@@ -14,6 +14,7 @@
 
 import { Queue } from 'workbox-background-sync';
 import type { AfterPageCloses } from '../../lib/protocol/messages.ts';
+import { permissionNotDenied } from '../permissions.ts';
 import type { UploadEngine } from './engine.ts';
 
 /** What is used here of the worker's global scope (declared so, the unit test can stand in for it). */
@@ -24,6 +25,8 @@ declare const self: {
 };
 
 export const SYNC_QUEUE_NAME = 'skylift-uploads';
+/** The tag workbox-background-sync registers for the queue (its own prefix and the queue's name). */
+export const SYNC_TAG = `workbox-background-sync:${SYNC_QUEUE_NAME}`;
 
 /** Between direct runs while work remains: a waiting-for-network upload gets a moment, not a spin. */
 const RERUN_PAUSE_MS = 5_000;
@@ -33,6 +36,8 @@ export interface SyncDriverOptions {
   budgetMs: () => Promise<number>;
   /** Pause between direct runs while work remains (tests shorten it). */
   rerunPauseMs?: number;
+  /** A sync event ends with work left and no window open (the browser retries it later, or not). */
+  onWorkLeft?: () => Promise<void>;
 }
 
 export interface SyncDriver {
@@ -103,6 +108,7 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
         await queue.registerSync();
         return;
       }
+      await options.onWorkLeft?.().catch(() => undefined);
       throw new Error('Uploads remain after this sync event; the browser will retry it');
     },
   });
@@ -131,11 +137,6 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
   };
 }
 
-async function syncPermitted(): Promise<boolean> {
-  try {
-    const status = await self.navigator.permissions.query({ name: 'background-sync' as PermissionName });
-    return status.state !== 'denied';
-  } catch {
-    return true; // no Permissions API for it: assume the browser lets sync through
-  }
+function syncPermitted(): Promise<boolean> {
+  return permissionNotDenied(self.navigator.permissions, 'background-sync');
 }

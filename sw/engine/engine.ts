@@ -432,8 +432,8 @@ export class UploadEngine {
     return this.draining;
   }
 
-  /** Stops the upload's run, if any, and waits until it has let go. */
-  private async interrupt(id: string): Promise<void> {
+  /** Stops the upload's run, if any, and waits until it has let go (also when another transport takes over). */
+  async interrupt(id: string): Promise<void> {
     this.controllers.get(id)?.abort(new DOMException('Stopped by a command', 'AbortError'));
     await this.runs.get(id)?.catch(() => undefined);
   }

@@ -29,13 +29,15 @@ const isGone = (error: unknown) => error instanceof OssRequestError && error.cod
 /**
  * Aborts the upload's multipart upload; when its id was never learnt, every one its Initiates may
  * have created (except `others`, the ones this browser's other uploads own). With the id known there
- * is nothing else: an Initiate retried after a lost answer adopts the upload it created.
+ * is nothing else: an Initiate retried after a lost answer adopts the upload it created. Temporary
+ * objects the record names (Background Fetch's parts) are deleted first.
  */
 export async function abortInOss(
   client: OssClient,
   cleanup: CleanupRecord,
   others: ReadonlySet<string>,
 ): Promise<void> {
+  if (cleanup.temporaries?.length) await client.deleteObjects(cleanup.temporaries);
   const uploadIds = new Set<string>();
   if (cleanup.uploadId) uploadIds.add(cleanup.uploadId);
   else if (cleanup.initiatedSince !== undefined) {

@@ -9,6 +9,7 @@ import { unquoteEtag } from '../../lib/oss/etag.ts';
 import { OssNetworkError, OssRequestError } from '../../lib/oss-client/errors.ts';
 import type { ListedPart, OssClient, StoredObject } from '../../lib/oss-client/oss-client.ts';
 import { ACTIVE_STATES, type UploadProblem, type UploadResult } from '../../lib/protocol/messages.ts';
+import { sendPartBody } from '../background-fetch/part-body.ts';
 import type { HistoryRecord, PartRecord, UploadRecord } from '../store/schema.ts';
 import type { UploadStore } from '../store/upload-store.ts';
 import { crc64OfBlob, md5HexOfBlob } from './blob-checksums.ts';
@@ -505,7 +506,7 @@ class UploadRun {
           let sent: { result: { etag: string }; crc: bigint };
           try {
             sent = await this.sendVerified(slice, `Part ${sending.partNumber}`, () =>
-              this.ctx.client.uploadPart(key, uploadId!, sending.partNumber, slice, signal),
+              sendPartBody(this.ctx.client, { key, uploadId: uploadId!, part: sending, slice, signal }),
             );
           } catch (error) {
             fateUnknown = error instanceof OssNetworkError;

@@ -51,6 +51,12 @@ export interface UploadRecord {
    * out: an attempt whose answer was lost may have created an upload that only a listing can find.
    */
   initiateStartedAt?: number;
+  /**
+   * Set while Background Fetch carries the parts (sw/background-fetch/): the engine leaves the upload
+   * alone until the fetch settles. `id` is the registration's; `parts` the part numbers it carries,
+   * each to a temporary object under `partsPrefix`.
+   */
+  backgroundFetch?: { id: string; parts: number[]; startedAt: number; partsPrefix: string };
   state: UploadState;
   problem?: UploadProblem;
   /** Sum of the sizes of parts OSS has acknowledged (kept in step with part records, same transaction). */
@@ -72,6 +78,11 @@ export interface PartRecord {
   crc64?: string;
   /** Send attempts so far, including the one in flight. */
   attempts: number;
+  /**
+   * A temporary object in OSS holding exactly this part's bytes (delivered by Background Fetch, CRC64
+   * checked): the part is made from it with UploadPartCopy instead of sending the bytes again.
+   */
+  temporaryKey?: string;
   /** Not before this time (ms), after a failure. */
   nextTryAt: number;
   lastError?: string;
@@ -89,6 +100,10 @@ export interface CleanupRecord {
   uploadId?: string;
   /** Also abort every multipart upload of `key` initiated since then (server ms): lost Initiates. */
   initiatedSince?: number;
+  /** Temporary objects to delete (Background Fetch's parts). */
+  temporaries?: string[];
+  /** Wait until this upload (local id) is finished: its temporaries are still to be copied. */
+  afterUpload?: string;
 }
 
 /** What stays after an upload is done or aborted: no bytes, no parts. */

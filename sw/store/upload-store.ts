@@ -70,8 +70,9 @@ export class UploadStore {
     return this.db.getAllFromIndex('uploads', 'byCreatedAt');
   }
 
+  /** What the engine works on: active uploads, except those Background Fetch carries meanwhile. */
   async listActive(): Promise<UploadRecord[]> {
-    return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state));
+    return (await this.list()).filter((u) => ACTIVE_STATES.includes(u.state) && !u.backgroundFetch);
   }
 
   /**
@@ -185,6 +186,51 @@ export class UploadStore {
     return part;
   }
 
+  /**
+   * Cuts every byte not yet planned into pending parts of `wanted` bytes (as near as OSS allows,
+   * cutSize), in one transaction: for a transport that must name all of an upload's parts at once
+   * (Background Fetch). Returns the parts cut now.
+   */
+  async cutRemaining(id: string, wanted: number): Promise<PartRecord[]> {
+    const tx = this.db.transaction(['uploads', 'parts'], 'readwrite');
+    const uploads = tx.objectStore('uploads');
+    const upload = await uploads.get(id);
+    const cut: PartRecord[] = [];
+    if (upload) {
+      let planned = upload.plannedBytes ?? upload.size;
+      let plannedParts = upload.plannedParts ?? 0;
+      while (planned < upload.size) {
+        const size = cutSize(upload.size - planned, plannedParts, wanted);
+        plannedParts += 1;
+        cut.push({
+          uploadId: id,
+          partNumber: plannedParts,
+          offset: planned,
+          size,
+          state: 'pending',
+          attempts: 0,
+          nextTryAt: 0,
+        });
+        planned += size;
+      }
+      if (cut.length > 0) {
+        const parts = tx.objectStore('parts');
+        await Promise.all([
+          ...cut.map((part) => parts.add(part)),
+          uploads.put({
+            ...upload,
+            plannedBytes: planned,
+            plannedParts,
+            partCount: plannedParts,
+            updatedAt: this.now(),
+          }),
+        ]);
+      }
+    }
+    await tx.done;
+    return cut;
+  }
+
   /** Written before the request goes out: a crash now leaves a part that reconcile checks against OSS. */
   async markPartSending(id: string, partNumber: number): Promise<PartRecord> {
     return this.changePart(id, partNumber, (part) => ({
@@ -233,9 +279,28 @@ export class UploadStore {
     await tx.done;
   }
 
-  /** Aborts OSS has not confirmed yet. */
-  cleanups(): Promise<CleanupRecord[]> {
-    return this.db.getAll('cleanups');
+  /**
+   * Aborts OSS has not confirmed yet, and temporaries to delete: those that can be done now (a record
+   * that waits for an upload counts once that upload is finished).
+   */
+  async cleanups(): Promise<CleanupRecord[]> {
+    const tx = this.db.transaction(['cleanups', 'uploads']);
+    const [all, unfinished] = await Promise.all([
+      tx.objectStore('cleanups').getAll(),
+      tx.objectStore('uploads').getAllKeys(),
+      tx.done,
+    ]);
+    const waiting = new Set<string>(unfinished);
+    return all.filter((c) => c.afterUpload === undefined || !waiting.has(c.afterUpload));
+  }
+
+  /** Adds or replaces a cleanup record. */
+  async putCleanup(cleanup: CleanupRecord): Promise<void> {
+    await this.db.put('cleanups', cleanup);
+  }
+
+  async cleanup(id: string): Promise<CleanupRecord | undefined> {
+    return this.db.get('cleanups', id);
   }
 
   async cleanedUp(id: string): Promise<void> {

@@ -7,6 +7,7 @@
 // Fields after the file are ignored (OSS: "the file must be the last field").
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml } from '../../../lib/oss/xml.ts';
@@ -120,7 +121,14 @@ function readForm(ctx: OperationContext): Promise<PostForm> {
     ctx.req.on('close', () => {
       if (!ctx.req.complete) fail(ossError.malformedPostRequest('The request body was cut off.'));
     });
-    ctx.req.pipe(parser);
+    // Read through the request's async iterator, as every other handler reads a body: that is where
+    // the fault injector's bandwidth cap and resets act (faults/body-interception.ts).
+    const body = Readable.from(ctx.req);
+    // A connection cut mid-body (or reset by a fault) ends the read with an error: the form is cut.
+    body.on('error', (error: Error) =>
+      fail(ossError.malformedPostRequest(`The request body was cut off: ${error.message}`)),
+    );
+    body.pipe(parser);
   });
 }
 

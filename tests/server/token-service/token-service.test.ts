@@ -56,6 +56,7 @@ describe('POST /api/credentials in emulator mode', () => {
       'endpoint',
       'expiration',
       'listPrefix',
+      'partsPrefix',
       'prefix',
       'region',
       'securityToken',
@@ -67,6 +68,7 @@ describe('POST /api/credentials in emulator mode', () => {
       endpoint: stack.url,
       prefix: 'uploads/',
       listPrefix: 'uploads/',
+      partsPrefix: 'uploads/~parts/',
     });
     expect(credentials.accessKeyId).toMatch(/^STS\./);
     expect(credentials.accessKeySecret).not.toBe(EMULATOR_DEFAULTS.accessKeySecret);

@@ -106,6 +106,12 @@ describe('afterCloseInWords', () => {
     );
   });
 
+  it('with Background Fetch, large uploads carry on until they finish, also across a browser restart', () => {
+    expect(afterCloseInWords('background-fetch', 2)).toBe(
+      "You can close this tab: large uploads carry on in the background until they finish, also after the browser restarts (the browser's downloads show them); smaller ones carry on for a while, and whatever is left resumes when you open Skylift again.",
+    );
+  });
+
   it('says nothing with nothing unfinished, or before the worker has told', () => {
     expect(afterCloseInWords('page-needed', 0)).toBeUndefined();
     expect(afterCloseInWords(undefined, 2)).toBeUndefined();
