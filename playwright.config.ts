@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from './harness/chromium.ts';
 
 // Ports of their own, so the suite can run beside a developer's `npm start` (and, with
 // E2E_APP_PORT / E2E_EMULATOR_PORT set, beside another checkout's suite).

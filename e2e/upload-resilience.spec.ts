@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, type Page, test } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 import {
   enqueueWithOptions,
   keyPrefix,

@@ -4,13 +4,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
-import { signRequestV4 } from '../lib/oss/sign-v4.ts';
-import { objectUrl } from '../lib/oss-client/object-url.ts';
-import type { UploadView } from '../lib/protocol/messages.ts';
+import type { Page } from '@playwright/test';
+import { enqueueFiles } from '../harness/app-page.ts';
+import { type EmulatorTarget, emulatorRequest as rootRequest } from '../harness/emulator-root.ts';
 import type { UploadOptions } from '../lib/protocol/upload-options.ts';
 import { E2E_EMULATOR_PORT } from '../playwright.config.ts';
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
+
+export { askWorker, keyPrefix, openApp, uploadViews } from '../harness/app-page.ts';
+export type { EmulatorTarget } from '../harness/emulator-root.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -38,31 +40,14 @@ export function sha256OfFile(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-export interface EmulatorTarget {
-  url: string;
-  bucket: string;
-}
-
 export const DEFAULT_EMULATOR: EmulatorTarget = {
   url: `http://127.0.0.1:${E2E_EMULATOR_PORT}`,
   bucket: EMULATOR_DEFAULTS.bucket,
 };
 
 /** A request to the emulator signed with its root key (the test's own view, not the app's). */
-export async function emulatorRequest(
-  method: string,
-  key: string,
-  target = DEFAULT_EMULATOR,
-): Promise<Response> {
-  const credentials = {
-    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-  };
-  const headers = await signRequestV4({ method, bucket: target.bucket, key }, credentials, {
-    region: EMULATOR_DEFAULTS.region,
-    now: new Date(),
-  });
-  return fetch(objectUrl(target.url, target.bucket, key), { method, headers });
+export function emulatorRequest(method: string, key: string, target = DEFAULT_EMULATOR): Promise<Response> {
+  return rootRequest(method, key, target);
 }
 
 export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Promise<string | undefined> {
@@ -73,84 +58,17 @@ export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Prom
     .digest('hex');
 }
 
-/** Opens the app and waits until its service worker controls the page. */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.evaluate(async () => navigator.serviceWorker.ready);
-  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
-}
-
-/** The key prefix the token service allows (keys outside it are refused by OSS). */
-export async function keyPrefix(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const response = await fetch('/api/credentials', {
-      method: 'POST',
-      headers: { Accept: 'application/json' },
-    });
-    return ((await response.json()) as { prefix: string }).prefix;
-  });
-}
-
-/** Posts one page→worker request and returns the worker's reply. */
-export async function askWorker<T>(page: Page, request: unknown): Promise<T> {
-  return page.evaluate(async (message) => {
-    const registration = await navigator.serviceWorker.ready;
-    const channel = new MessageChannel();
-    const reply = new Promise((resolve) => {
-      channel.port1.onmessage = (event) => resolve(event.data);
-    });
-    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(message, [channel.port2]);
-    return reply;
-  }, request) as Promise<T>;
-}
-
 /** Hands disk files to the worker with full options, through a file input (disk-backed Files). */
-export async function enqueueWithOptions(
+export function enqueueWithOptions(
   page: Page,
   files: DiskFile[],
   options: UploadOptions[],
 ): Promise<string[]> {
-  await page.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.id = 'e2e-files';
-    input.hidden = true;
-    document.body.append(input);
-  });
-  await page.setInputFiles(
-    '#e2e-files',
+  return enqueueFiles(
+    page,
     files.map((f) => f.path),
+    options,
   );
-  const reply = await page.evaluate(async (opts) => {
-    const input = document.getElementById('e2e-files') as HTMLInputElement;
-    const items = [...(input.files ?? [])].map((file, i) => ({ file, options: opts[i] }));
-    input.remove();
-    const registration = await navigator.serviceWorker.ready;
-    const channel = new MessageChannel();
-    const answer = new Promise<{ ok: boolean; uploadIds?: string[]; error?: string }>((resolve) => {
-      channel.port1.onmessage = (event) => resolve(event.data);
-    });
-    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(
-      { type: 'upload/enqueue', items },
-      [channel.port2],
-    );
-    return answer;
-  }, options);
-  expect(reply.error).toBeUndefined();
-  return reply.uploadIds ?? [];
-}
-
-/**
- * Current views as the worker reports them: unfinished uploads, then the newest page of finished ones
- * (also resumes unfinished uploads: it is the page's hello).
- */
-export async function uploadViews(page: Page): Promise<UploadView[]> {
-  const reply = await askWorker<{ uploads?: UploadView[]; history?: UploadView[] }>(page, {
-    type: 'upload/hello',
-  });
-  return [...(reply.uploads ?? []), ...(reply.history ?? [])];
 }
 
 /** The list item the upload-queue component renders for an upload. */

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../e2e/chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../harness/chromium.ts';
 import { cpuSecondsBetween, readCpuSeconds } from '../lib/process-stats.ts';
 import {
   childrenMatching,
