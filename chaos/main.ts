@@ -1,0 +1,231 @@
+// `npm run chaos -- --seed S --runs N | --minutes M [--max-file-mb 300] [--steps 16] [--emulator-port 9581]`
+//
+// Seeded chaos runs of Skylift: real Chromium on an on-disk profile, the real app server and token
+// service, the OSS emulator as a child process — files of every size handed to the worker while the
+// network, the page, the worker, the browser and the emulator fail in a seeded order; then everything
+// comes back and every upload must end verified, stopped with a message, or aborted without a trace.
+// Prints one table; a failing run prints its seed and last step so `--seed <it> --runs 1` replays it.
+// Exit status 1 on any finding or runner error, 2 on bad arguments, 130 on Ctrl-C.
+
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { ensureBuild } from '../server/app/ensure-build.ts';
+import { readBrowserRecords } from './browser-records.ts';
+import { checkRun } from './checks.ts';
+import { MAX_SEED, runSeeds } from './dice.ts';
+import { OssView } from './oss-view.ts';
+import { formatTable, type RunReport, runFailures } from './report.ts';
+import { describeAction, generateScenario, MB, type ScenarioOptions } from './scenario.ts';
+import { bringEverythingBack, waitUntilSettled } from './settle.ts';
+import { writeSourceFile } from './source-files.ts';
+import { perform, type RunState } from './steps.ts';
+import { World } from './world.ts';
+
+const REPO_ROOT = join(import.meta.dirname, '..');
+/** Run sizes stay under this, so source files never take more than ~2 GB with the copies around them. */
+const MAX_RUN_BYTES = 1_200 * MB;
+
+const USAGE = `Usage: npm run chaos -- [--seed S] (--runs N | --minutes M) [--max-file-mb 300] [--steps 16]
+  [--emulator-port 9581] [--keep]
+  --seed S          seed of the first run (1..${MAX_SEED}); later runs draw theirs from it. Default: random.
+  --runs N          this many runs (default 1 unless --minutes is given)
+  --minutes M       keep starting runs until M minutes have passed
+  --max-file-mb N   largest file (default 300)
+  --steps N         steps per run (default 16)
+  --emulator-port P the emulator's port, kept across its restarts (default 9581)
+  --keep            keep the work directory (files, profile, emulator data, request log) of failing runs`;
+
+function fail(message: string): never {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const OPTIONS = {
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  minutes: { type: 'string' },
+  'max-file-mb': { type: 'string', default: '300' },
+  steps: { type: 'string', default: '16' },
+  'emulator-port': { type: 'string', default: '9581' },
+  keep: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+}
+
+function parseOptions() {
+  const values = parseFlags();
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const integer = (
+    name: 'seed' | 'runs' | 'minutes' | 'max-file-mb' | 'steps' | 'emulator-port',
+    min: number,
+    max: number,
+  ): number | undefined => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      fail(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+  const minutes = integer('minutes', 1, 24 * 60);
+  return {
+    seed: integer('seed', 1, MAX_SEED) ?? 1 + Math.floor(Math.random() * (MAX_SEED - 1)),
+    runs: integer('runs', 1, 100_000) ?? (minutes === undefined ? 1 : undefined),
+    minutes,
+    maxFileMb: integer('max-file-mb', 0, 1000)!,
+    steps: integer('steps', 2, 1000)!,
+    emulatorPort: integer('emulator-port', 1, 65535)!,
+    keep: values.keep === true,
+  };
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+function replayCommand(seed: number, options: Options): string {
+  return `npm run chaos -- --seed ${seed} --runs 1 --max-file-mb ${options.maxFileMb} --steps ${options.steps}`;
+}
+
+/** What Ctrl-C must tear down: the run in progress. */
+let current: { world?: World; workDir: string } | undefined;
+
+async function runOnce(seed: number, options: Options, scenarioOptions: ScenarioOptions): Promise<RunReport> {
+  const started = Date.now();
+  const scenario = generateScenario(seed, scenarioOptions);
+  const log = (line: string) =>
+    console.log(`[seed ${seed} +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+  const workDir = await mkdtemp(join(tmpdir(), `skylift-chaos-${seed}-`));
+  current = { workDir };
+  const report: RunReport = { seed, lastStep: 0, stepCount: scenario.steps.length, durationMs: 0 };
+  let world: World | undefined;
+  try {
+    const filesDir = join(workDir, 'files');
+    await mkdir(filesDir);
+    const sources = [];
+    for (const spec of scenario.files) sources.push(await writeSourceFile(filesDir, seed, spec));
+    log(
+      `${sources.length} files (${sources.map((s) => `f${s.index} ${s.size} B${s.partSize ? ` part ${s.partSize}` : ''}${s.parallel ? ` ×${s.parallel}` : ''}`).join(', ')}), ` +
+        `STS tokens of ${scenario.stsDurationSeconds} s, ${scenario.steps.length} steps`,
+    );
+    world = await World.start({
+      workDir,
+      emulatorPort: options.emulatorPort,
+      distDir: join(REPO_ROOT, 'dist'),
+      stsDurationSeconds: scenario.stsDurationSeconds,
+    });
+    current.world = world;
+    const runPrefix = `${world.prefix}chaos/${seed}/`;
+    const state: RunState = {
+      scenario,
+      sources,
+      keys: sources.map((s) => `${runPrefix}${s.name}`),
+      uploadIds: new Map(),
+      refused: new Map(),
+    };
+    for (const step of scenario.steps) {
+      await sleep(step.waitMs);
+      const note = await perform(world, state, step.action);
+      report.lastStep = step.index;
+      log(
+        `step ${step.index}/${scenario.steps.length} ${describeAction(step.action, sources)}${note ? `: ${note}` : ''}`,
+      );
+    }
+    await bringEverythingBack(world, log);
+    const settled = await waitUntilSettled(world, log);
+    const page = await world.ensurePage();
+    const records = settled.settled ? await readBrowserRecords(page) : settled.records;
+    report.findings = await checkRun(
+      state,
+      records,
+      new OssView(world.target),
+      world.requestLogPath,
+      runPrefix,
+    );
+  } catch (error) {
+    report.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  } finally {
+    await world?.dispose();
+    report.durationMs = Date.now() - started;
+    const failed = runFailures(report);
+    for (const line of failed) log(`FAIL ${line}`);
+    if (failed.length > 0) {
+      log(
+        `run failed at seed ${seed}, last step ${report.lastStep}/${report.stepCount}; replay: ${replayCommand(seed, options)}`,
+      );
+    } else {
+      log(`run passed in ${(report.durationMs / 1000).toFixed(0)} s`);
+    }
+    if (failed.length > 0 && options.keep) log(`kept ${workDir}`);
+    else await rm(workDir, { recursive: true, force: true });
+    current = undefined;
+  }
+  return report;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (await ensureBuild(REPO_ROOT, join(REPO_ROOT, 'dist'))) console.log('Built the app into dist/');
+  const scenarioOptions: ScenarioOptions = {
+    maxFileBytes: options.maxFileMb * MB,
+    maxRunBytes: MAX_RUN_BYTES,
+    steps: options.steps,
+  };
+  const deadline = options.minutes === undefined ? undefined : Date.now() + options.minutes * 60_000;
+  console.log(
+    `Chaos from seed ${options.seed}: ${options.runs ?? 'as many'} run(s)${deadline ? ` for ${options.minutes} min` : ''}, ` +
+      `files up to ${options.maxFileMb} MB, ${options.steps} steps each`,
+  );
+  const reports: RunReport[] = [];
+  for (const seed of runSeeds(options.seed)) {
+    if (options.runs !== undefined && reports.length >= options.runs) break;
+    if (deadline !== undefined && Date.now() >= deadline) break;
+    reports.push(await runOnce(seed, options, scenarioOptions));
+  }
+  console.log(`\n${formatTable(reports)}\n`);
+  const failed = reports.filter((r) => runFailures(r).length > 0);
+  for (const r of failed) {
+    console.log(
+      `failed: seed ${r.seed}, last step ${r.lastStep}/${r.stepCount}: ${replayCommand(r.seed, options)}`,
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** Ctrl-C or a kill: the browser, the emulator and the run's files go with us. */
+async function tearDown(code: number): Promise<never> {
+  const run = current;
+  current = undefined;
+  await run?.world?.dispose().catch(() => undefined);
+  if (run) await rm(run.workDir, { recursive: true, force: true }).catch(() => undefined);
+  process.exit(code);
+}
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${signal}: cleaning up`);
+    void tearDown(130);
+  });
+}
+
+try {
+  // Exit at once: sockets kept alive by the runner's own requests would hold the process open.
+  process.exit(await main());
+} catch (error) {
+  console.error(error);
+  await tearDown(1);
+}
