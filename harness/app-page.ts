@@ -7,6 +7,11 @@ import type { Page } from '@playwright/test';
 import type { UploadReply, UploadRequest, UploadView } from '../lib/protocol/messages.ts';
 import type { UploadOptions } from '../lib/protocol/upload-options.ts';
 
+/** The worker's answer to a request it refused (e.g. a file that does not fit in the browser's storage). */
+export class WorkerRefusal extends Error {
+  override name = 'WorkerRefusal';
+}
+
 /** Opens the app (`url`, relative to the context's baseURL) and waits until its service worker controls the page. */
 export async function openApp(page: Page, url = '/'): Promise<void> {
   await page.goto(url);
@@ -69,7 +74,7 @@ export async function enqueueFiles(page: Page, paths: string[], options: UploadO
     );
     return answer;
   }, options);
-  if (reply.error !== undefined) throw new Error(`The worker refused the files: ${reply.error}`);
+  if (reply.error !== undefined) throw new WorkerRefusal(`The worker refused the files: ${reply.error}`);
   return reply.uploadIds ?? [];
 }
 
