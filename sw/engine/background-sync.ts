@@ -4,7 +4,9 @@
 //
 // A sync event works within a time budget (the engine stops starting parts when it is spent). If
 // work remains, a new sync is registered while a window is open (it fires at once, or when the
-// network returns); with no window open the event fails, so Chromium retries it later.
+// network returns); with no window open the event fails, so Chromium retries it later. A request
+// from a page also runs the engine at once (one budgeted run, while the page's message keeps the
+// worker alive), so a sync that Chromium holds back never leaves an open page waiting.
 
 import { Queue } from 'workbox-background-sync';
 import type { UploadEngine } from './engine.ts';
@@ -39,6 +41,15 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
     return result.workRemains && !engine.drained;
   };
 
+  /** The run in progress in this worker, whoever started it; resolves to whether work remains. */
+  let pass: Promise<boolean> | undefined;
+  const runPass = (): Promise<boolean> => {
+    pass ??= runOnce().finally(() => {
+      pass = undefined;
+    });
+    return pass;
+  };
+
   const queue = new Queue(SYNC_QUEUE_NAME, {
     onSync: async () => {
       if (!hasSync) {
@@ -46,7 +57,9 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
         directRun = directRun.then(() => runOnce().then(() => undefined));
         return directRun;
       }
-      if (!(await runOnce())) return;
+      // A run a page started may be under way: the event joins it rather than queue a second one
+      // behind it, which would stretch the event past the browser's limit.
+      if (!(await runPass())) return;
       const windows = await self.clients.matchAll({ type: 'window' });
       if (windows.length > 0) {
         await queue.registerSync();
@@ -73,6 +86,11 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
       // workbox's registerSync() only logs a refusal, and a user can block Background Sync in the
       // site settings: then uploads would wait forever. Ask first, and run directly when refused.
       void syncPermitted().then((permitted) => (permitted ? queue.registerSync() : runDirectly()));
+      // A page is there and asked (it opened, queued files, clicked): run now too, unless a run is
+      // under way. The sync event may not come for minutes: Chromium retries an event that failed,
+      // or whose worker it stopped, only after a backoff of 5 minutes and more, and registering the
+      // tag again does not bring that forward (e2e/upload-worker-stopped.spec.ts).
+      if (!pass) directRun = directRun.then(() => runPass().then(() => undefined));
     },
     idle: () => directRun.catch(() => undefined),
   };
