@@ -154,6 +154,10 @@ async function runOnce(seed: number, options: Options, scenarioOptions: Scenario
       world.requestLogPath,
       runPrefix,
     );
+    for (const file of report.findings.files) {
+      const code = file.code ? ` ${file.code}` : '';
+      log(`f${file.index}: ${file.outcome}${code}${file.detail ? `: ${file.detail}` : ''}`);
+    }
   } catch (error) {
     report.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
   } finally {

@@ -44,7 +44,8 @@ export async function bringEverythingBack(world: World, log: (line: string) => v
   await world.setFaults({});
   if (!world.emulator.running) await world.restartEmulator();
   await world.setOffline(false);
-  const page = await world.ensurePage();
+  // The person comes back to the app: a fresh load of it, which is the page's hello.
+  const page = await world.openApp();
   const paused = (await readBrowserRecords(page)).uploads.filter((u) => u.state === 'paused');
   for (const upload of paused) {
     await askWorker(page, { type: 'upload/command', uploadId: upload.id, command: 'resume' });

@@ -98,6 +98,15 @@ export class World {
     return page;
   }
 
+  /** Loads the app afresh: in the open page if there is one, else in a new one. */
+  async openApp(): Promise<Page> {
+    const browser = await this.ensureBrowser();
+    const [open] = browser.appPages(this.appUrl);
+    if (!open) return this.ensurePage();
+    await openApp(open);
+    return open;
+  }
+
   async closePages(): Promise<void> {
     for (const page of this.browser?.appPages(this.appUrl) ?? []) await page.close();
   }
