@@ -118,7 +118,9 @@ async function runOnce(seed: number, options: Options, scenarioOptions: Scenario
     for (const spec of scenario.files) sources.push(await writeSourceFile(filesDir, seed, spec));
     log(
       `${sources.length} files (${sources.map((s) => `f${s.index} ${s.size} B${s.partSize ? ` part ${s.partSize}` : ''}${s.parallel ? ` ×${s.parallel}` : ''}`).join(', ')}), ` +
-        `STS tokens of ${scenario.stsDurationSeconds} s, ${scenario.steps.length} steps`,
+        `STS tokens of ${scenario.stsDurationSeconds} s, ` +
+        `${scenario.baseline.bandwidthBytesPerSecond ? `a ${(scenario.baseline.bandwidthBytesPerSecond / MB).toFixed(1)} MB/s link` : 'no link limit'}, ` +
+        `${scenario.steps.length} steps`,
     );
     world = await World.start({
       workDir,
@@ -127,6 +129,7 @@ async function runOnce(seed: number, options: Options, scenarioOptions: Scenario
       stsDurationSeconds: scenario.stsDurationSeconds,
     });
     current.world = world;
+    await world.setFaults(scenario.baseline);
     const runPrefix = `${world.prefix}chaos/${seed}/`;
     const state: RunState = {
       scenario,

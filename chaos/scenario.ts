@@ -60,6 +60,11 @@ export interface Scenario {
   seed: number;
   /** OSS_STS_DURATION_SECONDS for the token service: short ones expire mid-upload. */
   stsDurationSeconds: number;
+  /**
+   * The emulator's faults when none are on: the run's link speed, if it has one, so uploads last
+   * long enough for the steps to hit them mid-way. Every fault config of the run keeps it too.
+   */
+  baseline: FaultConfig;
   files: FileSpec[];
   steps: Step[];
 }
@@ -116,17 +121,33 @@ const FAULT_OPERATIONS: readonly (readonly [OperationName, number])[] = [
   ['AbortMultipartUpload', 0.3],
 ];
 
-/** 5xx/SlowDown, resets, latency, a bandwidth cap, answers lost after the request was applied. */
-export function faultConfig(dice: Dice): FaultConfig {
-  const operations = FAULT_OPERATIONS.filter(([, p]) => dice.chance(p)).map(([name]) => name);
-  const config: FaultConfig = { operations: operations.length > 0 ? operations : ['UploadPart'] };
+/** The operations that carry file bytes: where a link speed applies. */
+const BODY_OPERATIONS: OperationName[] = ['UploadPart', 'PutObject'];
+
+/** No link speed (a quarter of the runs), or one between 3 and 40 MB/s. */
+function baseline(dice: Dice): FaultConfig {
+  if (dice.chance(0.25)) return {};
+  return { operations: BODY_OPERATIONS, bandwidthBytesPerSecond: dice.logInt(3 * MB, 40 * MB) };
+}
+
+/**
+ * 5xx/SlowDown, resets, latency, a bandwidth cap, answers lost after the request was applied, on top
+ * of the run's `base` link speed (a config has one operation list, so the body operations join it).
+ */
+export function faultConfig(dice: Dice, base: FaultConfig = {}): FaultConfig {
+  const chosen = FAULT_OPERATIONS.filter(([, p]) => dice.chance(p)).map(([name]) => name);
+  const operations = [...new Set([...chosen, ...(base.operations ?? [])])];
+  const config: FaultConfig = {
+    operations: operations.length > 0 ? operations : ['UploadPart'],
+    ...(base.bandwidthBytesPerSecond ? { bandwidthBytesPerSecond: base.bandwidthBytesPerSecond } : {}),
+  };
   if (dice.chance(0.5)) {
     config.errorRate = Number(dice.between(0.02, 0.3).toFixed(3));
     config.errorStatus = dice.pick([500, 503] as const);
   }
   if (dice.chance(0.4)) config.resetRate = Number(dice.between(0.02, 0.2).toFixed(3));
   if (dice.chance(0.3)) config.latencyMs = dice.int(20, 400);
-  if (dice.chance(0.6)) config.bandwidthBytesPerSecond = dice.int(1 * MB, 15 * MB);
+  if (dice.chance(0.4)) config.bandwidthBytesPerSecond = dice.int(1 * MB, 15 * MB);
   if (dice.chance(0.5)) config.loseAnswerRate = Number(dice.between(0.05, 0.35).toFixed(3));
   if (dice.chance(0.3)) config.loseAnswerNext = dice.int(1, 2);
   config.seed = dice.seed();
@@ -173,7 +194,7 @@ function command(dice: Dice, model: Model): Action | undefined {
 }
 
 /** The next step that is not an enqueue, chosen by weights that depend on the model. */
-function chaosAction(dice: Dice, model: Model): Action {
+function chaosAction(dice: Dice, model: Model, base: FaultConfig): Action {
   const candidates: [() => Action | undefined, number][] = [
     [() => ({ kind: 'kill-browser' }), model.browserUp ? 0.8 : 0],
     [() => ({ kind: 'relaunch-browser' }), model.browserUp ? 0 : 5],
@@ -184,7 +205,7 @@ function chaosAction(dice: Dice, model: Model): Action {
     [() => ({ kind: 'online' }), model.offline ? 3 : 0],
     [() => ({ kind: 'kill-emulator' }), model.emulatorUp ? 0.8 : 0],
     [() => ({ kind: 'restart-emulator' }), model.emulatorUp ? 0 : 5],
-    [() => ({ kind: 'faults', config: faultConfig(dice) }), 2],
+    [() => ({ kind: 'faults', config: faultConfig(dice, base) }), 2],
     [() => ({ kind: 'clear-faults' }), model.faultsOn ? 1 : 0],
     [() => command(dice, model), model.enqueued.length > 0 ? 2.5 : 0],
   ];
@@ -277,6 +298,7 @@ export function generateScenario(seed: number, options: ScenarioOptions): Scenar
     [10, 1],
     [5, 1],
   ] as const);
+  const base = baseline(dice);
   const fileSpecs = files(dice, options);
   const stepCount = Math.max(options.steps, 2);
   const enqueueAt = enqueueSteps(dice, fileSpecs.length, stepCount);
@@ -295,12 +317,12 @@ export function generateScenario(seed: number, options: ScenarioOptions): Scenar
     const action: Action = batch
       ? { kind: 'enqueue', files: batch }
       : index === 1
-        ? { kind: 'faults', config: faultConfig(dice) }
-        : chaosAction(dice, model);
+        ? { kind: 'faults', config: faultConfig(dice, base) }
+        : chaosAction(dice, model, base);
     apply(model, action);
     steps.push({ index, waitMs: index === 1 ? 0 : waitMs(dice), action });
   }
-  return { seed, stsDurationSeconds, files: fileSpecs, steps };
+  return { seed, stsDurationSeconds, baseline: base, files: fileSpecs, steps };
 }
 
 /** One line per step for the log, e.g. `faults UploadPart,PutObject error 0.12/503 lose 0.2`. */

@@ -92,7 +92,7 @@ export async function perform(world: World, state: RunState, action: Action): Pr
       await world.setFaults(action.config);
       return;
     case 'clear-faults':
-      await world.setFaults({});
+      await world.setFaults(state.scenario.baseline);
       return;
   }
 }
