@@ -122,13 +122,17 @@ async function runOnce(seed: number, options: Options, scenarioOptions: Scenario
         `${scenario.baseline.bandwidthBytesPerSecond ? `a ${(scenario.baseline.bandwidthBytesPerSecond / MB).toFixed(1)} MB/s link` : 'no link limit'}, ` +
         `${scenario.steps.length} steps`,
     );
-    world = await World.start({
-      workDir,
-      emulatorPort: options.emulatorPort,
-      distDir: join(REPO_ROOT, 'dist'),
-      stsDurationSeconds: scenario.stsDurationSeconds,
-    });
-    current.world = world;
+    world = await World.start(
+      {
+        workDir,
+        emulatorPort: options.emulatorPort,
+        distDir: join(REPO_ROOT, 'dist'),
+        stsDurationSeconds: scenario.stsDurationSeconds,
+      },
+      (created) => {
+        if (current) current.world = created;
+      },
+    );
     await world.setFaults(scenario.baseline);
     const runPrefix = `${world.prefix}chaos/${seed}/`;
     const state: RunState = {

@@ -147,7 +147,11 @@ export function faultConfig(dice: Dice, base: FaultConfig = {}): FaultConfig {
   }
   if (dice.chance(0.4)) config.resetRate = Number(dice.between(0.02, 0.2).toFixed(3));
   if (dice.chance(0.3)) config.latencyMs = dice.int(20, 400);
-  if (dice.chance(0.4)) config.bandwidthBytesPerSecond = dice.int(1 * MB, 15 * MB);
+  if (dice.chance(0.4)) {
+    // A slower stretch of the link (never a faster one).
+    const cap = dice.int(1 * MB, 15 * MB);
+    config.bandwidthBytesPerSecond = Math.min(cap, config.bandwidthBytesPerSecond ?? cap);
+  }
   if (dice.chance(0.5)) config.loseAnswerRate = Number(dice.between(0.05, 0.35).toFixed(3));
   if (dice.chance(0.3)) config.loseAnswerNext = dice.int(1, 2);
   config.seed = dice.seed();

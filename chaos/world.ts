@@ -38,7 +38,8 @@ export class World {
     this.target = { url: emulator.url, bucket: EMULATOR_DEFAULTS.bucket };
   }
 
-  static async start(options: WorldOptions): Promise<World> {
+  /** `created` hears of the world before its processes start, so Ctrl-C can take them down with it. */
+  static async start(options: WorldOptions, created?: (world: World) => void): Promise<World> {
     const emulatorUrl = `http://127.0.0.1:${options.emulatorPort}`;
     // The product's token service and session policy; only the token lifetime is the run's.
     const app = await startTestApp(
@@ -60,6 +61,7 @@ export class World {
       stsMinDurationSeconds: 1,
     });
     const world = new World(app, emulator, profileDir, requestLogPath);
+    created?.(world);
     try {
       await emulator.start();
       await world.ensurePage();
