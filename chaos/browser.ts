@@ -49,6 +49,10 @@ export class Browser {
       args: CHROMIUM_ARGS,
       baseURL,
       serviceWorkers: 'allow',
+      // The runner's own handlers take everything down in order (main.ts); Playwright's would exit first.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     // tsx compiles with esbuild's keepNames, which may wrap functions inside page.evaluate() callbacks
