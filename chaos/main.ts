@@ -7,24 +7,14 @@
 // Prints one table; a failing run prints its seed and last step so `--seed <it> --runs 1` replays it.
 // Exit status 1 on any finding or runner error, 2 on bad arguments, 130 on Ctrl-C.
 
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ensureBuild } from '../server/app/ensure-build.ts';
-import { readBrowserRecords } from './browser-records.ts';
-import { checkRun } from './checks.ts';
 import { MAX_SEED, runSeeds } from './dice.ts';
-import { OssView } from './oss-view.ts';
 import { formatTable, type RunReport, runFailures } from './report.ts';
-import { describeAction, generateScenario, MB, type ScenarioOptions } from './scenario.ts';
-import { bringEverythingBack, waitUntilSettled } from './settle.ts';
-import { writeSourceFile } from './source-files.ts';
-import { perform, type RunState } from './steps.ts';
-import { World } from './world.ts';
+import { abortRun, REPO_ROOT, runScenario } from './run.ts';
+import { MB, type ScenarioOptions } from './scenario.ts';
 
-const REPO_ROOT = join(import.meta.dirname, '..');
 /** Run sizes stay under this, so source files never take more than ~2 GB with the copies around them. */
 const MAX_RUN_BYTES = 1_200 * MB;
 
@@ -86,7 +76,7 @@ function parseOptions() {
     seed: integer('seed', 1, MAX_SEED) ?? 1 + Math.floor(Math.random() * (MAX_SEED - 1)),
     runs: integer('runs', 1, 100_000) ?? (minutes === undefined ? 1 : undefined),
     minutes,
-    maxFileMb: integer('max-file-mb', 0, 1000)!,
+    maxFileMb: integer('max-file-mb', 1, 1000)!,
     steps: integer('steps', 2, 1000)!,
     emulatorPort: integer('emulator-port', 1, 65535)!,
     keep: values.keep === true,
@@ -97,93 +87,6 @@ type Options = ReturnType<typeof parseOptions>;
 
 function replayCommand(seed: number, options: Options): string {
   return `npm run chaos -- --seed ${seed} --runs 1 --max-file-mb ${options.maxFileMb} --steps ${options.steps}`;
-}
-
-/** What Ctrl-C must tear down: the run in progress. */
-let current: { world?: World; workDir: string } | undefined;
-
-async function runOnce(seed: number, options: Options, scenarioOptions: ScenarioOptions): Promise<RunReport> {
-  const started = Date.now();
-  const scenario = generateScenario(seed, scenarioOptions);
-  const log = (line: string) =>
-    console.log(`[seed ${seed} +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
-  const workDir = await mkdtemp(join(tmpdir(), `skylift-chaos-${seed}-`));
-  current = { workDir };
-  const report: RunReport = { seed, lastStep: 0, stepCount: scenario.steps.length, durationMs: 0 };
-  let world: World | undefined;
-  try {
-    const filesDir = join(workDir, 'files');
-    await mkdir(filesDir);
-    const sources = [];
-    for (const spec of scenario.files) sources.push(await writeSourceFile(filesDir, seed, spec));
-    log(
-      `${sources.length} files (${sources.map((s) => `f${s.index} ${s.size} B${s.partSize ? ` part ${s.partSize}` : ''}${s.parallel ? ` ×${s.parallel}` : ''}`).join(', ')}), ` +
-        `STS tokens of ${scenario.stsDurationSeconds} s, ` +
-        `${scenario.baseline.bandwidthBytesPerSecond ? `a ${(scenario.baseline.bandwidthBytesPerSecond / MB).toFixed(1)} MB/s link` : 'no link limit'}, ` +
-        `${scenario.steps.length} steps`,
-    );
-    world = await World.start(
-      {
-        workDir,
-        emulatorPort: options.emulatorPort,
-        distDir: join(REPO_ROOT, 'dist'),
-        stsDurationSeconds: scenario.stsDurationSeconds,
-      },
-      (created) => {
-        if (current) current.world = created;
-      },
-    );
-    await world.setFaults(scenario.baseline);
-    const runPrefix = `${world.prefix}chaos/${seed}/`;
-    const state: RunState = {
-      scenario,
-      sources,
-      keys: sources.map((s) => `${runPrefix}${s.name}`),
-      uploadIds: new Map(),
-      refused: new Map(),
-    };
-    for (const step of scenario.steps) {
-      await sleep(step.waitMs);
-      const note = await perform(world, state, step.action);
-      report.lastStep = step.index;
-      log(
-        `step ${step.index}/${scenario.steps.length} ${describeAction(step.action, sources)}${note ? `: ${note}` : ''}`,
-      );
-    }
-    await bringEverythingBack(world, log);
-    const settled = await waitUntilSettled(world, log);
-    const page = await world.ensurePage();
-    const records = settled.settled ? await readBrowserRecords(page) : settled.records;
-    report.findings = await checkRun(
-      state,
-      records,
-      new OssView(world.target),
-      world.requestLogPath,
-      runPrefix,
-    );
-    for (const file of report.findings.files) {
-      const code = file.code ? ` ${file.code}` : '';
-      log(`f${file.index}: ${file.outcome}${code}${file.detail ? `: ${file.detail}` : ''}`);
-    }
-  } catch (error) {
-    report.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  } finally {
-    await world?.dispose();
-    report.durationMs = Date.now() - started;
-    const failed = runFailures(report);
-    for (const line of failed) log(`FAIL ${line}`);
-    if (failed.length > 0) {
-      log(
-        `run failed at seed ${seed}, last step ${report.lastStep}/${report.stepCount}; replay: ${replayCommand(seed, options)}`,
-      );
-    } else {
-      log(`run passed in ${(report.durationMs / 1000).toFixed(0)} s`);
-    }
-    if (failed.length > 0 && options.keep) log(`kept ${workDir}`);
-    else await rm(workDir, { recursive: true, force: true });
-    current = undefined;
-  }
-  return report;
 }
 
 async function main(): Promise<number> {
@@ -203,7 +106,13 @@ async function main(): Promise<number> {
   for (const seed of runSeeds(options.seed)) {
     if (options.runs !== undefined && reports.length >= options.runs) break;
     if (deadline !== undefined && Date.now() >= deadline) break;
-    reports.push(await runOnce(seed, options, scenarioOptions));
+    reports.push(
+      await runScenario(seed, scenarioOptions, {
+        emulatorPort: options.emulatorPort,
+        keep: options.keep,
+        replay: replayCommand(seed, options),
+      }),
+    );
   }
   console.log(`\n${formatTable(reports)}\n`);
   const failed = reports.filter((r) => runFailures(r).length > 0);
@@ -217,10 +126,7 @@ async function main(): Promise<number> {
 
 /** Ctrl-C or a kill: the browser, the emulator and the run's files go with us. */
 async function tearDown(code: number): Promise<never> {
-  const run = current;
-  current = undefined;
-  await run?.world?.dispose().catch(() => undefined);
-  if (run) await rm(run.workDir, { recursive: true, force: true }).catch(() => undefined);
+  await abortRun();
   process.exit(code);
 }
 let stopping = false;
