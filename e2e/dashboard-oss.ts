@@ -59,7 +59,8 @@ export function withOss(
           const result = await client.listParts(args.key, args.uploadId, {});
           return { ok: true, value: result.parts };
         }
-        const result = await client.listUploads({ prefix: c.prefix, 'max-uploads': 1000 });
+        // Under `key` when given, else the credentials' own prefix.
+        const result = await client.listUploads({ prefix: args.key ?? c.prefix, 'max-uploads': 1000 });
         return { ok: true, value: result.uploads.map((u: { uploadId: string }) => u.uploadId) };
       } catch (error) {
         const e = error as { code?: string; requestId?: string; message?: string };

@@ -1,15 +1,17 @@
 // Uploads that outlast what one wake-up or one token allows: a 3 s sync-event budget, and STS
 // tokens that live 3 s. Each test runs its own stack (fixtures/upload-stack.ts) with a
 // bandwidth-capped emulator, so the upload clearly takes longer than the budget or the token.
+
+import { SYNC_BUDGET_SETTING } from '../sw/store/schema.ts';
 import { expect, expectEachPartAcknowledgedOnce, test } from './fixtures/upload-stack.ts';
 import {
-  askWorker,
   enqueueWithOptions,
   keyPrefix,
   MiB,
   makeFile,
   objectSha256,
   openApp,
+  setWorkerSetting,
   uploadItem,
 } from './upload-support.ts';
 
@@ -24,7 +26,7 @@ test.describe('a 3 s sync-event budget', () => {
   test('a large upload completes across several sync events', async ({ page, stack }) => {
     await openApp(page);
     const budgetMs = 3000;
-    expect(await askWorker(page, { type: 'upload/configure', syncBudgetMs: budgetMs })).toEqual({ ok: true });
+    await setWorkerSetting(page, SYNC_BUDGET_SETTING, budgetMs);
     const file = makeFile(FILE_SIZE);
     const key = `${await keyPrefix(page)}e2e-budget/${file.name}`;
     await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);

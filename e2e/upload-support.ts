@@ -5,13 +5,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { enqueueFiles } from '../harness/app-page.ts';
+import { type AppPage, enqueueFiles, uploadViews } from '../harness/app-page.ts';
 import { type EmulatorTarget, emulatorRequest as rootRequest } from '../harness/emulator-root.ts';
 import type { UploadOptions } from '../lib/protocol/upload-options.ts';
 import { E2E_EMULATOR_PORT } from '../playwright.config.ts';
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
+import { UPLOAD_DB_NAME } from '../sw/store/schema.ts';
 
-export { askWorker, keyPrefix, openApp, uploadViews } from '../harness/app-page.ts';
+export type { AppPage } from '../harness/app-page.ts';
+export { askWorker, keyPrefix, openApp, uploadViews, workerControls } from '../harness/app-page.ts';
 export type { EmulatorTarget } from '../harness/emulator-root.ts';
 
 export const MiB = 1024 * 1024;
@@ -60,7 +62,7 @@ export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Prom
 
 /** Hands disk files to the worker with full options, through a file input (disk-backed Files). */
 export function enqueueWithOptions(
-  page: Page,
+  page: AppPage,
   files: DiskFile[],
   options: UploadOptions[],
 ): Promise<string[]> {
@@ -74,4 +76,34 @@ export function enqueueWithOptions(
 /** The list item the upload-queue component renders for an upload. */
 export function uploadItem(page: Page, fileName: string) {
   return page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: fileName });
+}
+
+/**
+ * Writes one of the worker's settings (store `settings` of its database, e.g. SYNC_BUDGET_SETTING) —
+ * a test's own affordance: the product has no message for it. The worker is asked hello first, so its
+ * database exists with its schema before the page opens it.
+ */
+export async function setWorkerSetting(
+  page: Page,
+  name: string,
+  value: number | string | boolean,
+): Promise<void> {
+  await uploadViews(page);
+  await page.evaluate(
+    async ({ db: dbName, name, value }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(dbName);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction('settings', 'readwrite');
+      tx.objectStore('settings').put(value, name);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { db: UPLOAD_DB_NAME, name, value },
+  );
 }

@@ -9,7 +9,10 @@ export function chromiumExecutable(): string | undefined {
   return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
 }
 
-/** Flags for a sandboxed CI machine with no route to Google's services (see browser-platform.md). */
+/**
+ * Flags for a sandboxed CI machine with no route to Google's services: without the background-networking
+ * ones Chromium keeps opening connections the closed network refuses, and fails to look up Google's hosts.
+ */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -1,22 +1,13 @@
 // `npm start`: one process that builds the app if needed, starts the OSS emulator (unless
 // OSS_ENDPOINT points at real OSS) and the app server, prints the URL, and stops both on Ctrl-C.
+// For deployments, `npm run build` then `npm run start:prod` (server/serve.ts) runs compiled code only.
 import { resolve } from 'node:path';
-import { createAppServer } from './app/app-server.ts';
 import { ensureBuild } from './app/ensure-build.ts';
+import { runServer, startFailure } from './app/run-server.ts';
 import { ConfigError, loadConfig, type SkyliftConfig } from './config/config.ts';
-import { DataDirLockedError } from './emulator/persistence/data-dir-locked-error.ts';
-import { tokenServiceOptions } from './token-service/from-config.ts';
-import { tokenService } from './token-service/token-service.ts';
 
 const rootDir = resolve(import.meta.dirname, '..');
 const distDir = resolve(rootDir, 'dist');
-
-function describeTokenAccess(config: SkyliftConfig): string {
-  const { access } = config.token;
-  if (access.kind === 'loopback') return 'this machine only (TOKEN_ACCESS=loopback)';
-  if (access.kind === 'bearer') return 'clients with the bearer secret (TOKEN_ACCESS=bearer)';
-  return `users named by ${access.header} from ${access.trustedProxies.join(', ')} (TOKEN_ACCESS=proxy-header)`;
-}
 
 async function main(config: SkyliftConfig) {
   if (await ensureBuild(rootDir, distDir)) console.log('Built the app into dist/');
@@ -50,30 +41,7 @@ async function main(config: SkyliftConfig) {
   } else {
     console.log(`OSS: ${config.oss.endpoint} (bucket ${config.oss.bucket})`);
   }
-
-  const credentials = tokenService(tokenServiceOptions(config, emulatorUrl));
-  const app = await createAppServer({
-    distDir,
-    api: async (scope) => {
-      await scope.register(credentials);
-    },
-  });
-  await app.listen({ host: config.host, port: config.port });
-  closers.unshift(() => app.close());
-  console.log(`Skylift is running: open http://${config.host}:${config.port}/`);
-  console.log(
-    `Upload tokens: ${describeTokenAccess(config)}, ${config.token.durationSeconds} s, ${config.oss.bucket}/${config.token.prefix}*`,
-  );
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const close of closers) await close();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  await runServer({ config, distDir, emulatorUrl, closers });
 }
 
 try {
@@ -83,16 +51,8 @@ try {
     console.error(`Configuration error: ${error.message}`);
     process.exit(2);
   }
-  if (error instanceof DataDirLockedError) {
-    // Usually a second `npm start`, or `npm run emulator`, on the same DATA_DIR.
-    console.error(`${error.message} (DATA_DIR).`);
-    process.exit(2);
-  }
-  const { code, port } = error as { code?: string; port?: number };
-  if (code === 'EADDRINUSE') {
-    // Usually a second `npm start`; say which port and how to pick another.
-    console.error(`Port ${port} is already in use: stop what uses it, or set PORT / OSS_EMULATOR_PORT.`);
-    process.exit(2);
-  }
-  throw error;
+  const failure = startFailure(error);
+  if (failure === undefined) throw error;
+  console.error(failure);
+  process.exit(2);
 }

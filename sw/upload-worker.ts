@@ -12,11 +12,10 @@ import {
 import { createSyncDriver } from './engine/background-sync.ts';
 import { DEFAULT_BUDGET_MS, UploadEngine } from './engine/engine.ts';
 import { memoryLocks, webLocks } from './engine/upload-locks.ts';
+import { SYNC_BUDGET_SETTING } from './store/schema.ts';
 import { openUploadDb, UploadStore } from './store/upload-store.ts';
 
 declare const self: ServiceWorkerGlobalScope;
-
-const SYNC_BUDGET_SETTING = 'syncBudgetMs';
 
 export function installUploadEngine(): void {
   const channel = new BroadcastChannel(UPLOAD_CHANNEL);
@@ -57,10 +56,6 @@ export function installUploadEngine(): void {
       case 'upload/reselect':
         await engine.reselect(request.uploadId, request.file);
         return { ok: true };
-      case 'upload/configure':
-        if (request.syncBudgetMs !== undefined)
-          await store?.setSetting(SYNC_BUDGET_SETTING, request.syncBudgetMs);
-        return { ok: true };
       case 'upload/drain':
         await engine.drain();
         return { ok: true };
@@ -68,9 +63,16 @@ export function installUploadEngine(): void {
         // A page opened: resume anything unfinished (after a browser restart this is what restarts it).
         const [active, cleanups] = await Promise.all([store?.listActive(), store?.cleanups()]);
         if (active?.length || cleanups?.length) driver.requestRun();
-        const [uploads, history] = await Promise.all([engine.views(), engine.history()]);
-        return { ok: true, uploads, ...history };
+        const [uploads, history, afterPageCloses] = await Promise.all([
+          engine.views(),
+          engine.history(),
+          driver.afterPageCloses(),
+        ]);
+        return { ok: true, uploads, ...history, afterPageCloses };
       }
+      case 'upload/nudge':
+        await driver.keepGoing();
+        return { ok: true };
       case 'upload/parts':
         return { ok: true, parts: await engine.partStates(request.uploadId) };
       case 'upload/history':

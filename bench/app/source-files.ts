@@ -1,5 +1,6 @@
-// The files the browser uploads: random bytes on disk (Chromium fails on in-memory Files this large, see
-// browser-platform.md), their CRC64 computed while writing, so checking an uploaded object costs one HEAD.
+// The files the browser uploads: random bytes on disk (an in-memory File of hundreds of MB fails in
+// Chromium with net::ERR_BLOB_OUT_OF_MEMORY), their CRC64 computed while writing, so checking an uploaded
+// object costs one HEAD.
 
 import { randomFillSync } from 'node:crypto';
 import { open } from 'node:fs/promises';

@@ -17,8 +17,16 @@ export interface TemporaryCredentials {
   bucket: string;
   /** Origin of OSS: the emulator's URL in emulator mode, e.g. https://oss-cn-hangzhou.aliyuncs.com otherwise. */
   endpoint: string;
-  /** Every key the credentials may write starts with this, e.g. `uploads/`. */
+  /**
+   * Every key the credentials may write starts with this: the signed-in user's own prefix, e.g.
+   * `uploads/alice@example.com/` (or `uploads/` where requests are not made for a person).
+   */
   prefix: string;
+  /**
+   * Unfinished uploads under this prefix may be listed and aborted: `prefix`, or the prefix of every
+   * user for an administrator. Absent from older servers: then it is `prefix`.
+   */
+  listPrefix?: string;
 }
 
 /** Every non-2xx response of the token service. `error` is a stable code, `message` is for people. */
@@ -44,6 +52,7 @@ export function isTemporaryCredentials(value: unknown): value is TemporaryCreden
   const record = value as Record<string, unknown>;
   return (
     FIELDS.every((name) => typeof record[name] === 'string' && (name === 'prefix' || record[name] !== '')) &&
+    (record.listPrefix === undefined || typeof record.listPrefix === 'string') &&
     !Number.isNaN(Date.parse(record.expiration as string))
   );
 }

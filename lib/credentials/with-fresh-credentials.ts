@@ -5,7 +5,7 @@ import { parseOssErrorXml } from '../oss/errors.ts';
 import type { CredentialsProvider } from './credentials-provider.ts';
 import type { TemporaryCredentials } from './temporary-credentials.ts';
 
-/** OSS error codes (oss-api.md §2.2) that new credentials cure. */
+/** OSS error codes (OSS API reference: "Error codes") that new credentials cure. */
 export const STALE_TOKEN_CODES: ReadonlySet<string> = new Set([
   'SecurityTokenExpired',
   'InvalidSecurityToken',

@@ -84,7 +84,7 @@ interface SendRequest {
 
 const LIST_PAGE = 1000;
 
-/** x-oss-callback / x-oss-callback-var headers (oss-api.md §5), built as ali-oss builds them. */
+/** x-oss-callback / x-oss-callback-var headers (OSS API reference: "Callback"), built as ali-oss builds them. */
 export function callbackHeaders(callback: UploadCallback | undefined): Headers {
   if (!callback) return {};
   const encode = (value: unknown) => toBase64(utf8(JSON.stringify(value)));

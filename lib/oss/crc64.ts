@@ -1,4 +1,4 @@
-// CRC-64/XZ, which OSS calls CRC64-ECMA and reports in x-oss-hash-crc64ecma (§6.1).
+// CRC-64/XZ, which OSS calls CRC64-ECMA and reports in x-oss-hash-crc64ecma (OSS documentation: "Check data integrity with CRC-64").
 // hash-wasm does the byte crunching (its default CRC-64 polynomial is exactly this one); only the
 // combine step, which hash-wasm lacks, is written here.
 

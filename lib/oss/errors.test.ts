@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOssErrorXml } from './errors.ts';
 
 describe('parseOssErrorXml', () => {
-  it('reads the §2.2 RequestTimeTooSkewed sample with its extra elements', () => {
+  it('reads the documented RequestTimeTooSkewed sample (OSS API reference: "Error codes") with its extra elements', () => {
     const info = parseOssErrorXml(`<?xml version="1.0" encoding="UTF-8"?>
 <Error>
   <Code>RequestTimeTooSkewed</Code>

@@ -1,4 +1,4 @@
-// Reads the <Error> body OSS returns (§2.1) so clients can branch on Code and report RequestId/EC.
+// Reads the <Error> body OSS returns (OSS API reference: "Error responses") so clients can branch on Code and report RequestId/EC.
 
 import { parseXml, type XmlNode } from './xml.ts';
 

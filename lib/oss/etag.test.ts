@@ -18,7 +18,7 @@ describe('md5', () => {
     expect(await md5Base64(new Uint8Array())).toBe('1B2M2Y8AsgTpgAmY7PhCfg==');
   });
 
-  it('computes the Content-MD5 ali-oss sends with the §1.3 Complete body', async () => {
+  it('computes the Content-MD5 ali-oss sends with the documented CompleteMultipartUpload body', async () => {
     const body =
       '<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload>\n<Part>\n<PartNumber>1</PartNumber>\n' +
       '<ETag>"7265F4D211B56873A381D321F586ABCD"</ETag>\n</Part>\n</CompleteMultipartUpload>';
@@ -46,7 +46,7 @@ describe('ETag quoting', () => {
   });
 });
 
-describe('multipartEtag (§6.2)', () => {
+describe('multipartEtag (OSS API reference: "Common HTTP headers", ETag)', () => {
   it('reproduces the captured 2-part ETag', async () => {
     expect(
       await multipartEtag(['"4DE8075FB607DF4D13FBC480EA488EFA"', '"AF947EC157726CEA88ED83B3C989063B"']),

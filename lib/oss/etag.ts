@@ -1,4 +1,4 @@
-// ETags as OSS forms them (§6.2): quoted uppercase hex MD5 for simple objects and parts, and for
+// ETags as OSS forms them (OSS API reference: "Common HTTP headers", ETag): quoted uppercase hex MD5 for simple objects and parts, and for
 // multipart objects the MD5 of the part ETags' *hex text* plus "-N" (not S3's binary-digest scheme).
 
 import { createMD5, md5 } from 'hash-wasm';

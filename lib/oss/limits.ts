@@ -1,4 +1,4 @@
-// Byte units, and the multipart limits OSS enforces (oss-api.md §1.2–1.3). The service worker plans
+// Byte units, and the multipart limits OSS enforces (OSS API reference: UploadPart, CompleteMultipartUpload). The service worker plans
 // parts against these and the emulator rejects requests that break them, so both read them from here.
 
 export const KiB = 1024;

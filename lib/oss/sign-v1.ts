@@ -1,4 +1,4 @@
-// OSS Signature V1 (HMAC-SHA1, oss-api.md §3.3–3.4): older clients and V1 presigned URLs.
+// OSS Signature V1 (HMAC-SHA1, OSS documentation: "Include a V1 signature" (header and URL)): older clients and V1 presigned URLs.
 
 import { toBase64, utf8 } from './bytes.ts';
 import type { Credentials } from './credentials.ts';

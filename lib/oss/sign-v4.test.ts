@@ -21,7 +21,7 @@ import { sha256Hex } from './web-crypto.ts';
 
 const at = (unixSeconds: number) => new Date(unixSeconds * 1000);
 
-// --- Go SDK v2 signer_test.go vectors (§3.1 / §3.2) --------------------------------------------------
+// --- Go SDK v2 signer_test.go vectors (header and URL signatures, OSS documentation: "Signature Version 4") --------------------------------------------------
 
 const goQuery: QueryPairs = [
   ['param1', 'value1'],
@@ -232,7 +232,7 @@ describe('V4 presigned URL: Go SDK vectors', () => {
   });
 });
 
-// --- ali-oss 6.23.0 browser vectors (§3.1, §3.2) -----------------------------------------------------
+// --- ali-oss 6.23.0 browser vectors (header and URL signatures, OSS documentation: "Signature Version 4") -----------------------------------------------------
 
 const sts: Credentials = {
   accessKeyId: 'STS.NTestAccessKeyId',

@@ -1,4 +1,4 @@
-// OSS Signature V4 (OSS4-HMAC-SHA256, oss-api.md §3.1–3.2). The browser client signs with it and the
+// OSS Signature V4 (OSS4-HMAC-SHA256, OSS documentation: "Signature Version 4 (recommended)"). The browser client signs with it and the
 // emulator verifies with it, so both sides share every byte of the canonical form below.
 
 import { toHex } from './bytes.ts';

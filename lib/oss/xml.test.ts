@@ -4,7 +4,7 @@ import { buildXml, parseXml } from './xml.ts';
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 describe('buildXml', () => {
-  it('reproduces the §1.1 InitiateMultipartUpload capture byte for byte (Content-Length 232)', () => {
+  it('reproduces a captured InitiateMultipartUpload answer byte for byte (Content-Length 232)', () => {
     const xml = buildXml('InitiateMultipartUploadResult', {
       Bucket: 'ming-oss-share',
       Key: 'uosvelpvgjwtxaciqtxoplnx',
@@ -21,7 +21,7 @@ describe('buildXml', () => {
     expect(bytes(xml)).toBe(232);
   });
 
-  it('reproduces the §1.3 CompleteMultipartUpload capture (Content-Length 327, quotes left literal)', () => {
+  it('reproduces a captured CompleteMultipartUpload body (Content-Length 327, quotes left literal)', () => {
     const xml = buildXml('CompleteMultipartUploadResult', {
       Location: 'http://ming-oss-share.oss-cn-hangzhou.aliyuncs.com/pasncdoyuvuvuiyewfsobdwn',
       Bucket: 'ming-oss-share',
@@ -40,7 +40,7 @@ describe('buildXml', () => {
     expect(bytes(xml)).toBe(327);
   });
 
-  it('reproduces the §2.2 NoSuchKey error sample', () => {
+  it('reproduces the documented NoSuchKey error sample (OSS API reference: "Error codes")', () => {
     const xml = buildXml('Error', {
       Code: 'NoSuchKey',
       Message: 'The specified key does not exist.',

@@ -1,5 +1,5 @@
 // The one place that turns OSS XML into plain objects and back, so every producer writes the same
-// bytes real OSS does (§1: declaration line, 2-space indentation, trailing newline) and every
+// bytes real OSS does (declaration line, 2-space indentation, trailing newline) and every
 // consumer reads ids/ETags as the strings they are.
 
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -61,7 +61,7 @@ const builder = new XMLBuilder({
   indentBy: '  ',
   suppressEmptyNode: false, // OSS writes empty values as <Delimiter></Delimiter>, never <Delimiter/>
   // Text content only needs & < > escaped; OSS leaves quotes literal (<ETag>"…"</ETag> in the
-  // byte-exact captures of §1.3, whose Content-Length would not match with &quot;). The builder's
+  // byte-exact captures of CompleteMultipartUpload bodies, whose Content-Length would not match with &quot;). The builder's
   // own entity table would also turn ' and " into entities, so we escape here instead.
   processEntities: false,
   tagValueProcessor: (_name, value) => escapeText(String(value)),

@@ -10,6 +10,17 @@ export const UPLOAD_CHANNEL = 'skylift-uploads';
 export type UploadCommand = 'pause' | 'resume' | 'abort' | 'retry';
 
 /**
+ * What becomes of unfinished uploads once no page of the app is open, as the worker finds its
+ * browser: `background-sync` — Background Sync events carry on for a while, then the rest waits for
+ * a page; `page-needed` — no Background Sync (or the site may not use it), so the browser stops the
+ * worker soon after the last page closes. Either way they resume when a page opens again.
+ */
+export type AfterPageCloses = 'background-sync' | 'page-needed';
+
+/** How often an open page with unfinished uploads reminds the worker to keep going (upload/nudge). */
+export const NUDGE_INTERVAL_MS = 10_000;
+
+/**
  * Upload states as the engine persists them (docs/upload-engine.md). `retrying` is not stored:
  * it is `uploading` with parts waiting out a backoff, shown via `attempt` and `nextTryAt`.
  */
@@ -103,12 +114,16 @@ export type UploadRequest =
   | { type: 'upload/reselect'; uploadId: string; file: File }
   /** A page opened: answer with the unfinished uploads and the newest history, and resume unfinished uploads. */
   | { type: 'upload/hello' }
+  /**
+   * An open page has unfinished uploads. Where nothing else wakes the worker (no Background Sync), a
+   * browser stops it when idle or when an event's extended lifetime ends: this starts a run if none
+   * is going, and the event itself keeps the worker alive a while longer.
+   */
+  | { type: 'upload/nudge' }
   /** The page of history just older than `before`. */
   | { type: 'upload/history'; before: HistoryCursor }
   /** Each part's state, in part order (the part map). */
   | { type: 'upload/parts'; uploadId: string }
-  /** Engine settings; tests shorten the sync-event budget with it. */
-  | { type: 'upload/configure'; syncBudgetMs?: number }
   /** New worker → old worker: finish parts in flight, start no more (an update is taking over). */
   | { type: 'upload/drain' };
 
@@ -124,6 +139,8 @@ export type UploadReply =
       historyMore?: boolean;
       /** upload/parts: absent when the worker keeps no parts for the upload (finished, or unknown). */
       parts?: PartCellState[];
+      /** hello: what becomes of unfinished uploads when no page is open, in this browser. */
+      afterPageCloses?: AfterPageCloses;
     }
   | { ok: false; error: string };
 

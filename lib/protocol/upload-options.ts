@@ -1,6 +1,7 @@
 // What the page asks for when it queues a file. The fields mirror ali-oss `multipartUpload`
 // options, so anyone who knows that API knows these.
 
+import type { CallbackBodyType } from '../oss/callback-body.ts';
 import { objectNameProblem } from '../oss/object-name.ts';
 
 /** Object headers the engine passes on; everything else is refused at enqueue (a typo must not vanish). */
@@ -14,12 +15,12 @@ export const UPLOAD_HEADER_NAMES = [
 ] as const;
 export type UploadHeaderName = (typeof UPLOAD_HEADER_NAMES)[number];
 
-/** OSS upload callback (oss-api.md §5), in ali-oss's shape. */
+/** OSS upload callback (OSS API reference: "Callback"), in ali-oss's shape. */
 export interface UploadCallback {
   url: string;
   host?: string;
   body: string;
-  contentType?: 'application/x-www-form-urlencoded' | 'application/json';
+  contentType?: CallbackBodyType;
   /** Sent as x-oss-callback-var, each key prefixed with `x:`. */
   customValue?: Record<string, string>;
 }

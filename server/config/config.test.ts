@@ -15,6 +15,17 @@ const REAL_OSS = {
 
 const BEARER_SECRET = 'b'.repeat(32);
 
+/** Skylift's own sign-in, at its minimum. */
+const OIDC = {
+  TOKEN_ACCESS: 'oidc',
+  PUBLIC_URL: 'https://skylift.example.com',
+  OIDC_ISSUER: 'https://login.example.com/realms/acme',
+  OIDC_CLIENT_ID: 'skylift',
+  OIDC_CLIENT_SECRET: 'client-secret',
+  OIDC_ALLOWED_GROUPS: 'uploaders',
+  SESSION_SECRET: 's'.repeat(32),
+};
+
 describe('loadConfig', () => {
   it('defaults to the embedded emulator with its well-known credentials', () => {
     const config = loadConfig({});
@@ -146,7 +157,7 @@ describe('loadConfig', () => {
         'ALIBABA_CLOUD_ACCESS_KEY_SECRET is required when OSS_ENDPOINT is set; ' +
         'OSS_BUCKET is required when OSS_ENDPOINT is set; ' +
         'OSS_STS_ROLE_ARN is required when OSS_ENDPOINT is set; ' +
-        'TOKEN_ACCESS (loopback, bearer or proxy-header: who may obtain upload tokens) is required when OSS_ENDPOINT is set; ' +
+        'TOKEN_ACCESS (loopback, bearer, proxy-header or oidc: who may obtain upload tokens) is required when OSS_ENDPOINT is set; ' +
         'OSS_REGION (the endpoint does not name its region) is required when OSS_ENDPOINT is set',
     );
     const { OSS_STS_ROLE_ARN: _, ...withoutRole } = REAL_OSS;
@@ -164,6 +175,68 @@ describe('loadConfig', () => {
   it('configures trusted proxies for the proxy-header strategy', () => {
     const config = loadConfig({ ...REAL_OSS, TOKEN_TRUSTED_PROXIES: '10.0.0.5, fd00::1' });
     expect(config.token.access).toMatchObject({ trustedProxies: ['10.0.0.5', 'fd00::1'] });
+  });
+
+  it('configures Skylift’s own sign-in (OpenID Connect), with defaults for the claims and scopes', () => {
+    const config = loadConfig({ ...REAL_OSS, ...OIDC, TOKEN_ADMIN_GROUP: 'skylift-admins' });
+    expect(config.publicUrl).toBe('https://skylift.example.com');
+    expect(config.token.adminGroup).toBe('skylift-admins');
+    expect(config.token.access).toEqual({
+      kind: 'oidc',
+      oidc: {
+        issuer: 'https://login.example.com/realms/acme',
+        clientId: 'skylift',
+        clientSecret: 'client-secret',
+        scopes: 'openid email profile',
+        userClaim: 'email',
+        groupsClaim: 'groups',
+        allowedUsers: [],
+        allowedGroups: ['uploaders'],
+      },
+      session: { secret: 's'.repeat(32), maxAgeSeconds: 28800 },
+    });
+    const tuned = loadConfig({
+      ...OIDC,
+      PUBLIC_URL: 'http://localhost:8080/',
+      OIDC_ISSUER: 'http://127.0.0.1:9400',
+      OIDC_SCOPES: 'openid  groups',
+      OIDC_USER_CLAIM: 'preferred_username',
+      OIDC_GROUPS_CLAIM: 'roles',
+      OIDC_ALLOWED_USERS: 'alice@example.com, *',
+      SESSION_MAX_AGE_SECONDS: '3600',
+    });
+    expect(tuned.publicUrl).toBe('http://localhost:8080');
+    expect(tuned.token.access).toMatchObject({
+      oidc: {
+        scopes: 'openid groups',
+        userClaim: 'preferred_username',
+        groupsClaim: 'roles',
+        allowedUsers: ['alice@example.com', '*'],
+      },
+      session: { maxAgeSeconds: 3600 },
+    });
+    // Against real OSS sessions last five minutes at least; the emulator lets tests watch them end.
+    expect(() => loadConfig({ ...REAL_OSS, ...OIDC, SESSION_MAX_AGE_SECONDS: '60' })).toThrow(
+      /^SESSION_MAX_AGE_SECONDS must be a number of seconds between 300 and 2592000, got "60"$/,
+    );
+    expect(loadConfig({ ...OIDC, SESSION_MAX_AGE_SECONDS: '5' }).token.access).toMatchObject({
+      session: { maxAgeSeconds: 5 },
+    });
+    // The session secret is never repeated, nor is the client secret.
+    expect(() => loadConfig({ ...OIDC, SESSION_SECRET: 'tiny-secret' })).toThrow(/it has 11\)$/);
+  });
+
+  it('reads the proxy’s groups header, for an administrators’ group', () => {
+    const config = loadConfig({
+      ...REAL_OSS,
+      TOKEN_PROXY_GROUPS_HEADER: 'X-Forwarded-Groups',
+      TOKEN_ADMIN_GROUP: 'ops',
+      DRAIN_SECONDS: '10',
+    });
+    expect(config.token.access).toMatchObject({ groupsHeader: 'x-forwarded-groups' });
+    expect(config.token.adminGroup).toBe('ops');
+    expect(config.drainSeconds).toBe(10);
+    expect(loadConfig({}).drainSeconds).toBe(0);
   });
 
   it('never echoes the bearer secret in its complaint', () => {
@@ -190,7 +263,38 @@ describe('loadConfig', () => {
     [{ OSS_STS_DURATION_SECONDS: '0' }, /^OSS_STS_DURATION_SECONDS must be/],
     [{ OSS_STS_DURATION_SECONDS: '43201' }, /^OSS_STS_DURATION_SECONDS must be/],
     [{ OSS_STS_DURATION_SECONDS: '1.5' }, /^OSS_STS_DURATION_SECONDS must be/],
-    [{ TOKEN_ACCESS: 'anyone' }, /^TOKEN_ACCESS must be loopback, bearer or proxy-header, got "anyone"/],
+    [
+      { TOKEN_ACCESS: 'anyone' },
+      /^TOKEN_ACCESS must be loopback, bearer, proxy-header or oidc, got "anyone"/,
+    ],
+    [
+      { TOKEN_ACCESS: 'oidc' },
+      /^OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET are required when TOKEN_ACCESS=oidc$/,
+    ],
+    [
+      { ...OIDC, OIDC_ISSUER: 'http://login.example.com' },
+      /^OIDC_ISSUER must use https \(http only for localhost\)/,
+    ],
+    [
+      { ...OIDC, OIDC_ALLOWED_GROUPS: '' },
+      /^TOKEN_ACCESS=oidc needs OIDC_ALLOWED_USERS or OIDC_ALLOWED_GROUPS/,
+    ],
+    [{ ...OIDC, OIDC_SCOPES: 'email profile' }, /^OIDC_SCOPES must include openid/],
+    [{ ...OIDC, SESSION_SECRET: '' }, /^SESSION_SECRET is required when TOKEN_ACCESS=oidc/],
+    [{ ...OIDC, SESSION_SECRET: 'short' }, /^SESSION_SECRET must be at least 32 characters \(it has 5\)$/],
+    [{ ...OIDC, SESSION_MAX_AGE_SECONDS: '0' }, /^SESSION_MAX_AGE_SECONDS must be/],
+    [{ ...OIDC, PUBLIC_URL: '' }, /^PUBLIC_URL is required when TOKEN_ACCESS=oidc/],
+    [
+      { ...OIDC, PUBLIC_URL: 'https://skylift.example.com/app/' },
+      /^PUBLIC_URL must be an origin without a path, e.g. https:\/\/skylift.example.com/,
+    ],
+    [{ ...OIDC, PUBLIC_URL: 'http://skylift.example.com' }, /^PUBLIC_URL must use https/],
+    [{ TOKEN_ADMIN_GROUP: 'admins' }, /^TOKEN_ADMIN_GROUP needs to know groups/],
+    [
+      { TOKEN_ACCESS: 'proxy-header', TOKEN_PROXY_HEADER: 'x-user', TOKEN_ADMIN_GROUP: 'admins' },
+      /^TOKEN_ADMIN_GROUP needs to know groups: TOKEN_ACCESS=oidc, or proxy-header with TOKEN_PROXY_GROUPS_HEADER/,
+    ],
+    [{ DRAIN_SECONDS: '-1' }, /^DRAIN_SECONDS must be/],
     [{ TOKEN_ACCESS: 'bearer' }, /^TOKEN_BEARER_SECRET is required when TOKEN_ACCESS=bearer/],
     [{ TOKEN_ACCESS: 'proxy-header' }, /^TOKEN_PROXY_HEADER is required when TOKEN_ACCESS=proxy-header/],
     [

@@ -1,11 +1,13 @@
 // Skylift's configuration, read once from the environment. Every variable, its default and its
 // meaning is listed in docs/configuration.md; invalid values stop start-up with a message that names
 // the variable, and in real-OSS mode every missing variable is named at once.
+
 import { isIP } from 'node:net';
 import { BUCKET_NAME } from '../../lib/oss/bucket-name.ts';
-import { normaliseHostName } from '../net/addresses.ts';
+import { isLoopbackHost, normaliseHostName } from '../net/addresses.ts';
 import { networkList } from '../net/network-list.ts';
 import { checkOriginPattern } from '../net/origin-pattern.ts';
+import { ROLE_ARN } from '../ram/role-arn.ts';
 import { EMULATOR_DEFAULTS } from './emulator-defaults.ts';
 
 export class ConfigError extends Error {}
@@ -32,7 +34,39 @@ export type TokenAccessConfig =
    * Clients an authenticating reverse proxy vouches for by setting `header` (e.g. the user name);
    * only believed when the connection comes from one of `trustedProxies`.
    */
-  | { kind: 'proxy-header'; header: string; trustedProxies: string[] };
+  | {
+      kind: 'proxy-header';
+      header: string;
+      trustedProxies: string[];
+      /** Header in which the proxy lists the user's groups, comma-separated (e.g. X-Forwarded-Groups). */
+      groupsHeader?: string;
+    }
+  /** Users signed in by Skylift itself through an OpenID Connect provider (sessions in cookies). */
+  | { kind: 'oidc'; oidc: OidcConfig; session: SessionConfig };
+
+export interface OidcConfig {
+  /** Issuer URL; its /.well-known/openid-configuration describes the provider. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes requested at sign-in. */
+  scopes: string;
+  /** ID token or UserInfo claim that names the user (and so their key prefix). */
+  userClaim: string;
+  /** Claim listing the user's groups. */
+  groupsClaim: string;
+  /** Users (values of userClaim) who may sign in; `*` lets in everyone the provider authenticates. */
+  allowedUsers: string[];
+  /** Members of these groups may sign in. */
+  allowedGroups: string[];
+}
+
+/** Sign-in sessions live in encrypted cookies: any instance holding the secret can read them. */
+export interface SessionConfig {
+  /** Key material for the session cookies (SESSION_SECRET); the same on every instance. */
+  secret: string;
+  maxAgeSeconds: number;
+}
 
 export interface TokenServiceConfig {
   /** RAM role assumed for every token. */
@@ -45,11 +79,24 @@ export interface TokenServiceConfig {
   access: TokenAccessConfig;
   /** Requests per minute per client. */
   rateLimitPerMinute: number;
+  /** Members of this group (OIDC claim or proxy groups header) see and clean up every user's uploads. */
+  adminGroup?: string;
 }
 
 export interface SkyliftConfig {
   host: string;
   port: number;
+  /**
+   * The origin people open the app at (PUBLIC_URL), e.g. https://skylift.example.com behind a load
+   * balancer: the sign-in redirect URL is built from it, and credential requests from pages of
+   * other origins are refused.
+   */
+  publicUrl?: string;
+  /**
+   * On SIGTERM, how long the server keeps serving while its health check already answers 503, so a
+   * load balancer stops sending it requests first (DRAIN_SECONDS).
+   */
+  drainSeconds: number;
   /** Set when the app runs against the embedded emulator (OSS_ENDPOINT unset). */
   emulator?: EmulatorConfig;
   oss: {
@@ -72,6 +119,9 @@ const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 30;
 /** Shorter bearer secrets could be guessed; `openssl rand -base64 32` gives 44 characters. */
 export const MIN_BEARER_SECRET_LENGTH = 32;
+/** The session key is derived from SESSION_SECRET; shorter secrets could be guessed. */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+const DEFAULT_SESSION_SECONDS = 8 * 3600;
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, what: string): number {
   const raw = env[name];
@@ -94,7 +144,6 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
 
 const REGION = /^oss-[a-z0-9-]+$/;
 /** The shape STS accepts (and the emulator checks). */
-const ROLE_ARN = /^acs:ram::\d+:role\/[\w.@+=,-]{1,64}$/;
 /** An HTTP header name (RFC 9110 token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** `oss-cn-hangzhou.aliyuncs.com` and `oss-cn-hangzhou-internal.aliyuncs.com` name their region. */
@@ -150,11 +199,109 @@ function trustedProxies(env: Env): string[] {
   return list;
 }
 
+/** Plain http is accepted for this machine only (a provider or app under test); anything else needs https. */
+function secureUrl(env: Env, name: string, example: string): URL | undefined {
+  const url = httpUrl(env, name, example);
+  if (url && url.protocol === 'http:' && !isLoopbackHost(url.host)) {
+    throw new ConfigError(`${name} must use https (http only for localhost), got "${env[name]}"`);
+  }
+  return url;
+}
+
+function oidcConfig(env: Env): OidcConfig {
+  const absent = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'].filter((name) => !env[name]);
+  if (absent.length > 0) {
+    throw new ConfigError(
+      `${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} required when TOKEN_ACCESS=oidc`,
+    );
+  }
+  const issuer = secureUrl(env, 'OIDC_ISSUER', 'https://login.example.com/realms/acme')!;
+  const allowedUsers = list(env, 'OIDC_ALLOWED_USERS', () => undefined);
+  const allowedGroups = list(env, 'OIDC_ALLOWED_GROUPS', () => undefined);
+  if (allowedUsers.length === 0 && allowedGroups.length === 0 && !env.TOKEN_ADMIN_GROUP) {
+    // Many providers authenticate anyone with an account (any Google user, say): say who may in.
+    throw new ConfigError(
+      'TOKEN_ACCESS=oidc needs OIDC_ALLOWED_USERS or OIDC_ALLOWED_GROUPS (OIDC_ALLOWED_USERS=* lets in everyone the provider signs in)',
+    );
+  }
+  const scopes = (env.OIDC_SCOPES || 'openid email profile').trim().split(/\s+/);
+  if (!scopes.includes('openid')) {
+    throw new ConfigError(`OIDC_SCOPES must include openid, got "${env.OIDC_SCOPES}"`);
+  }
+  return {
+    issuer: issuer.href,
+    clientId: env.OIDC_CLIENT_ID!,
+    clientSecret: env.OIDC_CLIENT_SECRET!,
+    scopes: scopes.join(' '),
+    userClaim: env.OIDC_USER_CLAIM || 'email',
+    groupsClaim: env.OIDC_GROUPS_CLAIM || 'groups',
+    allowedUsers,
+    allowedGroups,
+  };
+}
+
+/** Real deployments keep sessions at least this long; the emulator allows short ones, to watch them end. */
+export const SESSION_MAX_AGE_LIMITS = { min: 300, max: 30 * 86400, emulatorMin: 1 } as const;
+
+function sessionConfig(env: Env, emulatorMode: boolean): SessionConfig {
+  const secret = env.SESSION_SECRET ?? '';
+  if (secret === '') {
+    throw new ConfigError(
+      'SESSION_SECRET is required when TOKEN_ACCESS=oidc (the same value on every instance; openssl rand -base64 32)',
+    );
+  }
+  if (secret.length < MIN_SESSION_SECRET_LENGTH) {
+    throw new ConfigError(
+      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_LENGTH} characters (it has ${secret.length})`,
+    );
+  }
+  const maxAgeSeconds = integer(
+    env,
+    'SESSION_MAX_AGE_SECONDS',
+    DEFAULT_SESSION_SECONDS,
+    emulatorMode ? SESSION_MAX_AGE_LIMITS.emulatorMin : SESSION_MAX_AGE_LIMITS.min,
+    SESSION_MAX_AGE_LIMITS.max,
+    'a number of seconds',
+  );
+  return { secret, maxAgeSeconds };
+}
+
+/** PUBLIC_URL: an origin (scheme, host, port), since the app is served from the root of its host. */
+function publicUrl(env: Env, access: TokenAccessConfig): string | undefined {
+  const url = secureUrl(env, 'PUBLIC_URL', 'https://skylift.example.com');
+  if (!url) {
+    if (access.kind === 'oidc') {
+      throw new ConfigError(
+        'PUBLIC_URL is required when TOKEN_ACCESS=oidc (the address people open, e.g. https://skylift.example.com)',
+      );
+    }
+    return undefined;
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(
+      `PUBLIC_URL must be an origin without a path, e.g. ${url.origin}, got "${env.PUBLIC_URL}"`,
+    );
+  }
+  return url.origin;
+}
+
+function adminGroup(env: Env, access: TokenAccessConfig): string | undefined {
+  const group = env.TOKEN_ADMIN_GROUP?.trim();
+  if (!group) return undefined;
+  const knowsGroups = access.kind === 'oidc' || (access.kind === 'proxy-header' && access.groupsHeader);
+  if (!knowsGroups) {
+    throw new ConfigError(
+      'TOKEN_ADMIN_GROUP needs to know groups: TOKEN_ACCESS=oidc, or proxy-header with TOKEN_PROXY_GROUPS_HEADER',
+    );
+  }
+  return group;
+}
+
 function tokenAccess(env: Env, emulatorMode: boolean, missing: string[]): TokenAccessConfig {
   const kind = env.TOKEN_ACCESS || (emulatorMode ? 'loopback' : '');
   switch (kind) {
     case '':
-      missing.push('TOKEN_ACCESS (loopback, bearer or proxy-header: who may obtain upload tokens)');
+      missing.push('TOKEN_ACCESS (loopback, bearer, proxy-header or oidc: who may obtain upload tokens)');
       return { kind: 'loopback' };
     case 'loopback':
       return { kind };
@@ -179,10 +326,21 @@ function tokenAccess(env: Env, emulatorMode: boolean, missing: string[]): TokenA
       if (!HEADER_NAME.test(header)) {
         throw new ConfigError(`TOKEN_PROXY_HEADER must be an HTTP header name, got "${header}"`);
       }
-      return { kind, header: header.toLowerCase(), trustedProxies: trustedProxies(env) };
+      const groupsHeader = env.TOKEN_PROXY_GROUPS_HEADER ?? '';
+      if (groupsHeader !== '' && !HEADER_NAME.test(groupsHeader)) {
+        throw new ConfigError(`TOKEN_PROXY_GROUPS_HEADER must be an HTTP header name, got "${groupsHeader}"`);
+      }
+      return {
+        kind,
+        header: header.toLowerCase(),
+        trustedProxies: trustedProxies(env),
+        ...(groupsHeader ? { groupsHeader: groupsHeader.toLowerCase() } : {}),
+      };
     }
+    case 'oidc':
+      return { kind, oidc: oidcConfig(env), session: sessionConfig(env, emulatorMode) };
     default:
-      throw new ConfigError(`TOKEN_ACCESS must be loopback, bearer or proxy-header, got "${kind}"`);
+      throw new ConfigError(`TOKEN_ACCESS must be loopback, bearer, proxy-header or oidc, got "${kind}"`);
   }
 }
 
@@ -270,9 +428,12 @@ export function loadConfig(env: Env = process.env): SkyliftConfig {
   const minDuration = emulatorMode ? STS_DURATION_LIMITS.emulatorMin : STS_DURATION_LIMITS.min;
   const host = env.HOST || 'localhost';
   const appPort = port(env, 'PORT', 8080);
+  const appPublicUrl = publicUrl(env, access);
   return {
     host,
     port: appPort,
+    ...(appPublicUrl ? { publicUrl: appPublicUrl } : {}),
+    drainSeconds: integer(env, 'DRAIN_SECONDS', 0, 0, 300, 'a number of seconds'),
     emulator: emulatorMode ? emulatorConfig(env, host, appPort) : undefined,
     oss: {
       bucket: matching(
@@ -308,6 +469,7 @@ export function loadConfig(env: Env = process.env): SkyliftConfig {
         10000,
         'a number of requests per minute',
       ),
+      ...(adminGroup(env, access) ? { adminGroup: adminGroup(env, access) } : {}),
     },
   };
 }

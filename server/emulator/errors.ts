@@ -2,7 +2,7 @@ import { stringToSignBytesV1 } from '../../lib/oss/sign-v1.ts';
 import { MAX_SKEW_MS } from './auth/clock.ts';
 
 // Every error the emulator answers with comes from this one factory, so codes, statuses,
-// messages and EC numbers are written once (texts from the OSS API reference, §2.2).
+// messages and EC numbers are written once (texts from the OSS API reference, "Error codes").
 
 /** Extra XML elements that follow <HostId> in the error body, in order. */
 export type ErrorDetails = [name: string, value: string][];
@@ -22,7 +22,7 @@ export class OssError extends Error {
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}.000Z`;
 
 /**
- * A bad upload callback configuration (§5): 400 InvalidArgument naming the parameter it came in
+ * A bad upload callback configuration (OSS API reference: "Callback"): 400 InvalidArgument naming the parameter it came in
  * (`callback` / `callback-var`, header or query alike). ECs from the 0007 family of OSS's EC pages.
  */
 const invalidCallback = (message: string, argument: CallbackArgument, value: string, ec?: string) =>
@@ -38,14 +38,14 @@ const invalidCallback = (message: string, argument: CallbackArgument, value: str
   );
 export type CallbackArgument = 'callback' | 'callback-var';
 
-/** The callback was sent but did not succeed (§5, 203 page): the object is stored all the same. */
+/** The callback was sent but did not succeed (OSS API reference: "Callback", and its 203 page): the object is stored all the same. */
 const callbackFailed = (message: string, ec: '0007-00000203' | '0007-00000205' = '0007-00000203') =>
   new OssError(203, 'CallbackFailed', message, [], ec);
 
 export const ossError = {
   accessDenied: (message = 'You have no right to access this resource.') =>
     new OssError(403, 'AccessDenied', message, [], '0003-00000001'),
-  /** A presigned URL past its expiry: EC 0002-00000069 for V1, 0002-00000236 for V4 (§21). */
+  /** A presigned URL past its expiry: EC 0002-00000069 for V1, 0002-00000236 for V4 (OSS documentation: signed URLs, V1 and V4). */
   requestExpired: (expires: Date, serverTime: Date, ec?: '0002-00000069' | '0002-00000236') =>
     new OssError(
       403,
@@ -57,7 +57,7 @@ export const ossError = {
       ],
       ec,
     ),
-  /** A V4 presigned URL whose x-oss-date is more than 15 minutes ahead of the server (§21.2). */
+  /** A V4 presigned URL whose x-oss-date is more than 15 minutes ahead of the server (OSS documentation: "Signature Version 4 (recommended)", signed URLs). */
   requestNotYetValid: (requestTime: Date, serverTime: Date) =>
     new OssError(
       403,

@@ -4,19 +4,22 @@
 //   persistence.
 // Every failure on the way is an OssError rendered by http/exchange.ts.
 
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { Authenticator, Principal } from './auth/authenticate.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from './auth/auth-types.ts';
+import type { Authenticator } from './auth/authenticate.ts';
+import { requestConditions } from './auth/session-policy.ts';
 import { preflightCors } from './cors/cors-headers.ts';
 import { OssError, ossError } from './errors.ts';
 import { checkObjectName } from './handlers/object-name.ts';
-import type { ObjectStoredHook } from './handlers/operation-context.ts';
+import type { ObjectStoredHook, RequestValidator } from './handlers/operation-context.ts';
 import { type BucketOperationName, OPERATION_HANDLERS } from './handlers/operation-handlers.ts';
 import { listBuckets } from './handlers/service-handlers.ts';
 import { type Address, addressCandidates } from './http/addressing.ts';
 import { openExchange, sendBody, sendError } from './http/exchange.ts';
-import { parseQuery, type Query } from './http/query.ts';
+import { parseQuery } from './http/query.ts';
 import type { Store } from './persistence/store.ts';
-import { dispatchInternal, INTERNAL_PREFIX, type InternalRoute } from './routing/internal-routes.ts';
+import type { InternalRoute } from './routing/internal-route.ts';
+import { dispatchInternal, INTERNAL_PREFIX } from './routing/internal-routes.ts';
 import { type OperationName, type OperationScope, selectOperation } from './routing/operations.ts';
 import { refuseForeignHost } from './security/foreign-host.ts';
 import { refuseRootKeyFromForeignPages } from './security/root-key-from-pages.ts';
@@ -53,14 +56,6 @@ export interface PipelineDeps {
    */
   validateRequest?: RequestValidator;
 }
-
-export type RequestValidator = (
-  operation: OperationName,
-  req: IncomingMessage,
-  query: Query,
-  /** Where the request's options are; defaults to req.headers (PostObject passes its form fields). */
-  fields?: IncomingHttpHeaders,
-) => Promise<void>;
 
 function splitUrl(url: string): { rawPath: string; rawQuery: string } {
   // Absolute-form request targets (proxies) carry scheme and host; only the path matters here.
@@ -164,7 +159,16 @@ export function createRequestListener(
       const bucket = store.bucket(address.bucket);
       if (!bucket) throw ossError.noSuchBucket(address.bucket);
       if (principal && operation.authorization !== 'each-key') {
-        deps.authenticator.authorize(principal, operation.action, address.bucket, address.key);
+        deps.authenticator.authorize(
+          principal,
+          operation.action,
+          address.bucket,
+          address.key,
+          requestConditions(operation.action, query),
+        );
+        if (operation.setsTags && req.headers['x-oss-tagging'] !== undefined) {
+          deps.authenticator.authorize(principal, 'oss:PutObjectTagging', address.bucket, address.key);
+        }
       }
       if (operation.scope === 'object') checkObjectName(address.key);
       if (principal) await deps.validateRequest?.(operation.name, req, query);

@@ -21,7 +21,8 @@ import { type SweepResult, sweepLifecycle } from './lifecycle/sweep-lifecycle.ts
 import { lockDataDir } from './persistence/data-dir-lock.ts';
 import { Store } from './persistence/store.ts';
 import { createRequestListener, type FaultInjector } from './request-pipeline.ts';
-import { defaultInternalRoutes, type InternalRoute } from './routing/internal-routes.ts';
+import type { InternalRoute } from './routing/internal-route.ts';
+import { defaultInternalRoutes } from './routing/internal-routes.ts';
 import { isEmulatorHost } from './security/foreign-host.ts';
 
 export type { Authenticator } from './auth/authenticate.ts';
@@ -30,7 +31,7 @@ export type { FaultCounters, FaultInjection, FaultState } from './faults/fault-i
 export type { ObjectStoredEvent, ObjectStoredHook } from './handlers/operation-context.ts';
 export { DataDirLockedError } from './persistence/data-dir-lock.ts';
 export type { FaultInjector } from './request-pipeline.ts';
-export type { InternalRoute } from './routing/internal-routes.ts';
+export type { InternalRoute } from './routing/internal-route.ts';
 
 export interface EmulatorOptions {
   host?: string;

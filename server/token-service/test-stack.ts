@@ -5,12 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { createAppServer } from '../app/app-server.ts';
+import { createSkyliftServer } from '../app/skylift-server.ts';
 import { appOrigins, loadConfig, type SkyliftConfig } from '../config/config.ts';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../emulator/server.ts';
-import { tokenServiceOptions } from './from-config.ts';
-import { tokenService } from './token-service.ts';
 
 /** A second bucket the tokens must not reach. */
 export const OTHER_BUCKET = 'someone-elses';
@@ -60,12 +58,13 @@ export interface TestApp {
 
 /**
  * The app server in emulator mode against `emulatorUrl`, configured by `env` as `npm start` would be.
- * It serves a placeholder page unless `distDir` names a build (the e2e tests pass the real `dist/`).
+ * It serves a placeholder page unless `distDir` names a build (the e2e tests pass the real `dist/`);
+ * it listens on a free port unless given one (PUBLIC_URL, which sign-in needs, names the port).
  */
 export async function startTestApp(
   emulatorUrl: string,
   env: Record<string, string> = {},
-  { distDir: builtDir }: { distDir?: string } = {},
+  { distDir: builtDir, port: listenPort = 0 }: { distDir?: string; port?: number } = {},
 ): Promise<TestApp> {
   const placeholderDir = builtDir === undefined ? mkdtempSync(join(tmpdir(), 'skylift-dist-')) : undefined;
   if (placeholderDir)
@@ -73,14 +72,13 @@ export async function startTestApp(
   const distDir = builtDir ?? placeholderDir!;
   const config = loadConfig(env);
   const logs: string[] = [];
-  const service = tokenService(tokenServiceOptions(config, emulatorUrl, (line) => logs.push(line)));
-  const app = await createAppServer({
+  const { app } = await createSkyliftServer({
+    config,
     distDir,
-    api: async (scope) => {
-      await scope.register(service);
-    },
+    emulatorUrl,
+    log: (line) => logs.push(line),
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: listenPort });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -1,9 +1,11 @@
 // POST /api/credentials over real HTTP against the real emulator's STS, then the credentials used
 // with the real ali-oss client to show what the session policy allows and refuses.
-import OSS from 'ali-oss';
+import type OSS from 'ali-oss';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
 import { EMULATOR_DEFAULTS } from '../config/emulator-defaults.ts';
+import { createStsClient } from './sts-client.ts';
+import { ossClient, ossErrorCode, statusOf } from './test-oss-client.ts';
 import {
   OTHER_BUCKET,
   startTestApp,
@@ -39,35 +41,6 @@ async function post(url: string, headers: Record<string, string> = {}) {
   return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
 }
 
-function ossClient(credentials: TemporaryCredentials, bucket = credentials.bucket) {
-  const refresh = { accessKeyId: '', accessKeySecret: '', stsToken: '' };
-  return new OSS({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    stsToken: credentials.securityToken,
-    bucket,
-    endpoint: credentials.endpoint,
-    region: credentials.region,
-    authorizationV4: true,
-    // An IP endpoint with cname makes the emulator use its default bucket; path style (sldEnable)
-    // names any other bucket in the URL.
-    ...(bucket === credentials.bucket ? { cname: true } : { sldEnable: true }),
-    // Never called within these tests; set so ali-oss does not warn about its absence.
-    refreshSTSToken: async () => refresh,
-  } as OSS.Options);
-}
-
-const statusOf = (result: unknown) => (result as { res: { status: number } }).res.status;
-
-async function ossErrorCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as { code: string }).code;
-  }
-  return 'no error';
-}
-
 describe('POST /api/credentials in emulator mode', () => {
   it('gives a loopback client STS credentials for the configured bucket and prefix', async () => {
     const { credentialsUrl } = await app();
@@ -82,15 +55,18 @@ describe('POST /api/credentials in emulator mode', () => {
       'bucket',
       'endpoint',
       'expiration',
+      'listPrefix',
       'prefix',
       'region',
       'securityToken',
     ]);
+    // No users on loopback: the one person at this machine has the whole upload prefix.
     expect(credentials).toMatchObject({
       bucket: EMULATOR_DEFAULTS.bucket,
       region: EMULATOR_DEFAULTS.region,
       endpoint: stack.emulator.url,
       prefix: 'uploads/',
+      listPrefix: 'uploads/',
     });
     expect(credentials.accessKeyId).toMatch(/^STS\./);
     expect(credentials.accessKeySecret).not.toBe(EMULATOR_DEFAULTS.accessKeySecret);
@@ -121,9 +97,43 @@ describe('POST /api/credentials in emulator mode', () => {
     expect(await ossErrorCode(client.get('uploads/ok.txt'))).toBe('AccessDenied');
     expect(await ossErrorCode(client.delete('uploads/ok.txt'))).toBe('AccessDenied');
     expect(await ossErrorCode(client.list({ prefix: 'uploads/', 'max-keys': 10 }, {}))).toBe('AccessDenied');
+    // Unfinished uploads are listed under the prefix only (an oss:Prefix condition): not the bucket.
+    expect(await ossErrorCode(client.listUploads({}, {}))).toBe('AccessDenied');
+    expect(await ossErrorCode(client.listUploads({ prefix: 'elsewhere/' }, {}))).toBe('AccessDenied');
     // Same prefix, another bucket.
     const other = ossClient(credentials, OTHER_BUCKET);
     expect(await ossErrorCode(other.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
+  });
+
+  it('lets uploads carry tags (oss:PutObjectTagging), which OSS refuses to a token without it', async () => {
+    const { credentialsUrl } = await app();
+    const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
+    const tagged = { headers: { 'x-oss-tagging': 'project=skylift' } };
+    expect(
+      (await ossClient(credentials).put('uploads/tagged.txt', Buffer.from('t'), tagged)).res.status,
+    ).toBe(200);
+    expect(statusOf(await ossClient(credentials).initMultipartUpload('uploads/tagged.bin', tagged))).toBe(
+      200,
+    );
+
+    const untagging = await createStsClient({
+      accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+      accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+      endpoint: `${stack.emulator.url}/-/sts`,
+    }).assumeRole({
+      roleArn: EMULATOR_DEFAULTS.roleArn,
+      policy: {
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: ['oss:PutObject'], Resource: ['acs:oss:*:*:*/uploads/*'] }],
+      },
+      durationSeconds: 900,
+      sessionName: 'no-tags',
+    });
+    const noTags = ossClient({ ...credentials, ...untagging });
+    expect((await noTags.put('uploads/untagged.txt', Buffer.from('t'))).res.status).toBe(200);
+    expect(await ossErrorCode(noTags.put('uploads/tagged-2.txt', Buffer.from('t'), tagged))).toBe(
+      'AccessDenied',
+    );
   });
 
   it('honours OSS_PREFIX and OSS_STS_DURATION_SECONDS', async () => {
@@ -271,6 +281,22 @@ describe('TOKEN_ACCESS=proxy-header', () => {
     expect(forged.json()).toMatchObject({ error: 'Forbidden' });
   });
 
+  it('refuses a user name too long to be a key prefix, saying so', async () => {
+    const { credentialsUrl } = await app(env);
+    const refused = await post(credentialsUrl, { 'x-authenticated-user': 'x'.repeat(200) });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual({
+      error: 'UserNameUnusable',
+      message: 'The user name is 200 characters as a key segment; at most 128 fit.',
+    });
+  });
+
+  it('will not start with a prefix too long for the session policy of the longest user name', async () => {
+    await expect(app({ ...env, OSS_PREFIX: `${'p'.repeat(511)}/` })).rejects.toThrow(
+      /^OSS_PREFIX is too long for per-user tokens: The session policy for .* is \d+ characters; STS accepts 2048\. Shorten OSS_PREFIX\.$/,
+    );
+  });
+
   it('names the session after the user and rate-limits each user separately', async () => {
     const { credentialsUrl } = await app({ ...env, TOKEN_RATE_LIMIT: '2' });
     const alice = { 'x-authenticated-user': 'alice@example.com' };
@@ -280,6 +306,58 @@ describe('TOKEN_ACCESS=proxy-header', () => {
     expect((await post(credentialsUrl, alice)).status).toBe(200);
     expect((await post(credentialsUrl, alice)).status).toBe(429);
     expect((await post(credentialsUrl, { 'x-authenticated-user': 'bob' })).status).toBe(200);
+  });
+});
+
+describe('requests from other sites', () => {
+  it('refuses cross-site requests before they count against anyone’s rate limit', async () => {
+    const { credentialsUrl } = await app({ TOKEN_RATE_LIMIT: '2' });
+    const host = new URL(credentialsUrl).host;
+    for (const headers of <Record<string, string>[]>[
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://attacker.example' },
+      { origin: 'null' },
+      { origin: `http://${host}`, 'sec-fetch-site': 'cross-site' },
+    ]) {
+      for (let i = 0; i < 3; i++) {
+        const refused = await post(credentialsUrl, headers);
+        expect(refused.status, JSON.stringify(headers)).toBe(403);
+        expect(refused.body).toMatchObject({ error: 'CrossSiteRequest' });
+      }
+    }
+    // The app's own page (Fetch Metadata, or its Origin), and clients that are no browser, still get theirs.
+    expect((await post(credentialsUrl, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await post(credentialsUrl, { origin: `http://${host}` })).status).toBe(200);
+    expect((await post(credentialsUrl)).status).toBe(429);
+  });
+
+  it('does not count refused clients against the one they pretend to be', async () => {
+    const { app: server, credentialsUrl } = await app({
+      TOKEN_ACCESS: 'proxy-header',
+      TOKEN_PROXY_HEADER: 'X-Authenticated-User',
+      TOKEN_RATE_LIMIT: '1',
+    });
+    for (let i = 0; i < 3; i++) {
+      const forged = await server.inject({
+        method: 'POST',
+        url: '/api/credentials',
+        remoteAddress: NON_LOOPBACK,
+        headers: { 'x-authenticated-user': 'alice@example.com' },
+      });
+      expect(forged.statusCode).toBe(403);
+    }
+    expect((await post(credentialsUrl, { 'x-authenticated-user': 'alice@example.com' })).status).toBe(200);
+  });
+
+  it('applies to the object lookup too', async () => {
+    const { credentialsUrl } = await app();
+    const response = await fetch(credentialsUrl.replace('/credentials', '/object-status'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://attacker.example' },
+      body: JSON.stringify({ key: 'uploads/x' }),
+    });
+    expect(response.status).toBe(403);
   });
 });
 

@@ -3,6 +3,7 @@
 // keeps them disk-backed, so nothing here reads file bytes.
 
 import {
+  type AfterPageCloses,
   type PartCellState,
   UPLOAD_CHANNEL,
   type UploadCommand,
@@ -39,16 +40,17 @@ async function send(request: UploadRequest): Promise<UploadReply & { ok: true }>
   return answer;
 }
 
-let persistAsked = false;
-
-/** Queues files; each gets its own options (key, headers…). Resolves with the new upload ids. */
+/**
+ * Queues files; each gets its own options (key, headers…). Resolves with the new upload ids. Nothing
+ * is awaited first: persistent storage is asked for beside it (src/uploads/storage-persistence.ts).
+ */
 export async function enqueue(items: { file: File; options: UploadOptions }[]): Promise<string[]> {
-  if (!persistAsked && navigator.storage?.persist) {
-    // Stored files must not be evicted under storage pressure; only a page may ask (Window-only API).
-    persistAsked = true;
-    await navigator.storage.persist().catch(() => false);
-  }
   return (await send({ type: 'upload/enqueue', items })).uploadIds ?? [];
+}
+
+/** This page has unfinished uploads: keeps the worker going where nothing else wakes it. */
+export async function nudge(): Promise<void> {
+  await send({ type: 'upload/nudge' });
 }
 
 export async function command(uploadId: string, name: UploadCommand): Promise<void> {
@@ -65,12 +67,12 @@ export async function partStates(uploadId: string): Promise<PartCellState[] | un
   return (await send({ type: 'upload/parts', uploadId })).parts;
 }
 
-/** Engine settings (tests shorten the sync-event budget with it). */
-export async function configure(settings: { syncBudgetMs?: number }): Promise<void> {
-  await send({ type: 'upload/configure', ...settings });
-}
-
-export type UploadListener = (uploads: UploadView[], historyMore: boolean) => void;
+/** `afterPageCloses` is what the worker said in its hello: undefined until it has answered. */
+export type UploadListener = (
+  uploads: UploadView[],
+  historyMore: boolean,
+  afterPageCloses: AfterPageCloses | undefined,
+) => void;
 
 export interface UploadSubscription {
   /** Stops listening. */
@@ -86,7 +88,7 @@ export interface UploadSubscription {
  */
 export function subscribe(listener: UploadListener): UploadSubscription {
   const feed = new UploadFeed();
-  const tell = () => listener(feed.views(), feed.historyMore);
+  const tell = () => listener(feed.views(), feed.historyMore, feed.afterPageCloses);
   const channel = new BroadcastChannel(UPLOAD_CHANNEL);
   channel.onmessage = (event: MessageEvent<UploadSnapshotMessage>) => {
     if (event.data?.type !== 'upload/snapshot') return;

@@ -2,6 +2,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { registerServiceWorker } from '../pwa/register-sw.ts';
 import './offline-banner.ts';
+import './session-status.ts';
 import './update-banner.ts';
 import './upload-queue.ts';
 
@@ -88,6 +89,7 @@ export class SkyliftApp extends LitElement {
         <img src="/icons/icon.svg" alt="" />
         <h1>Skylift</h1>
       </header>
+      <session-status></session-status>
       <update-banner .apply=${this.applyUpdate}></update-banner>
       <offline-banner></offline-banner>
       <nav aria-label="Views">

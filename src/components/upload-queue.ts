@@ -1,9 +1,18 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import type { UploadView } from '../../lib/protocol/messages.ts';
-import { command, enqueue, reselect, subscribe, type UploadSubscription } from '../bridge/upload-bridge.ts';
+import type { AfterPageCloses, UploadView } from '../../lib/protocol/messages.ts';
+import { EngineKeepAlive } from '../bridge/engine-keep-alive.ts';
+import {
+  command,
+  enqueue,
+  nudge,
+  reselect,
+  subscribe,
+  type UploadSubscription,
+} from '../bridge/upload-bridge.ts';
 import { summarizeUploads, ThroughputHistory } from '../dashboard/throughput-history.ts';
 import { uploadOptionsFor } from '../settings/apply-settings.ts';
+import { afterCloseInWords } from '../uploads/after-close.ts';
 import {
   activeCount,
   EndingTracker,
@@ -14,6 +23,11 @@ import {
 } from '../uploads/finish-alerts.ts';
 import { keyPrefixProblem, loadKeyPrefix, saveKeyPrefix, shortName } from '../uploads/key-prefix.ts';
 import { type PickedFile, pickedFromDrop } from '../uploads/picked-files.ts';
+import {
+  type PersistenceState,
+  persistenceInWords,
+  StoragePersistence,
+} from '../uploads/storage-persistence.ts';
 import { UploadIntake } from '../uploads/upload-intake.ts';
 import { objectAddress, uploadTarget } from '../uploads/upload-target.ts';
 import type { ConfirmDialog } from './confirm-dialog.ts';
@@ -69,6 +83,9 @@ export class UploadQueue extends LitElement {
   @state() private now = Date.now();
   @state() private samples: readonly number[] = [];
   @state() private offerNotifications = false;
+  /** What becomes of unfinished uploads once no page is open, as the worker said. */
+  @state() private afterPageCloses?: AfterPageCloses;
+  @state() private persistence: PersistenceState = 'unknown';
   @query('confirm-dialog') private confirmDialog!: ConfirmDialog;
 
   private readonly intake = new UploadIntake({
@@ -80,6 +97,10 @@ export class UploadQueue extends LitElement {
     enqueue,
   });
   private readonly history = new ThroughputHistory();
+  private readonly keepAlive = new EngineKeepAlive(nudge);
+  private readonly storage = new StoragePersistence(navigator.storage, (state) => {
+    this.persistence = state;
+  });
   private readonly endings = new EndingTracker();
   private subscription?: UploadSubscription;
   /** Older finished uploads exist than the page holds ("Show older uploads"). */
@@ -112,10 +133,12 @@ export class UploadQueue extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
-    this.subscription = subscribe((uploads, historyMore) => {
+    this.subscription = subscribe((uploads, historyMore, afterPageCloses) => {
       this.historyMore = historyMore;
+      this.afterPageCloses = afterPageCloses;
       this.onSnapshot(uploads);
     });
+    void this.storage.check();
     document.addEventListener('dragover', this.onDragOver);
     document.addEventListener('dragleave', this.onDragLeave);
     document.addEventListener('drop', this.onDrop);
@@ -123,6 +146,7 @@ export class UploadQueue extends LitElement {
 
   override disconnectedCallback() {
     this.subscription?.close();
+    this.keepAlive.stop();
     document.removeEventListener('dragover', this.onDragOver);
     document.removeEventListener('dragleave', this.onDragLeave);
     document.removeEventListener('drop', this.onDrop);
@@ -137,6 +161,7 @@ export class UploadQueue extends LitElement {
     this.intake.seen(uploads);
     if (this.history.add(summarizeUploads(uploads).rate, Date.now())) this.samples = this.history.values();
     showBadge(activeCount(uploads));
+    this.keepAlive.update(activeCount(uploads) > 0);
     const message = notificationFor(this.endings.next(uploads));
     if (message && document.hidden) void showNotification(message).catch(() => undefined);
     this.tickWhileRetrying();
@@ -162,6 +187,8 @@ export class UploadQueue extends LitElement {
       this.errors = [`Fix the key prefix first: ${this.prefixProblem}`];
       return;
     }
+    // Asked beside the hand-over, never before it: Firefox waits for the person to answer a prompt.
+    this.storage.ask();
     const outcome = await this.intake.add(picked, this.ownPrefix);
     this.errors = [...(outcome.error ? [outcome.error] : []), ...outcome.refused];
     this.notices = [
@@ -205,7 +232,9 @@ export class UploadQueue extends LitElement {
         await reselect(action.upload.id, action.file);
       } else if (action.kind === 'copy') {
         const address = await objectAddress(action.upload.key);
-        await navigator.clipboard.writeText(address).then(
+        // Feature-detected: no Clipboard API means "select it to copy", as when writing is refused.
+        const write = navigator.clipboard?.writeText(address) ?? Promise.reject(new Error('no clipboard'));
+        await write.then(
           () => {
             this.notices = [`Copied the address of ${name}: ${address}`];
           },
@@ -252,7 +281,8 @@ export class UploadQueue extends LitElement {
   }
 
   override render() {
-    const active = activeCount(this.uploads);
+    const afterClose = afterCloseInWords(this.afterPageCloses, activeCount(this.uploads));
+    const persistence = persistenceInWords(this.persistence);
     return html`
       <upload-picker .ownPrefix=${this.ownPrefix} .tokenPrefix=${this.tokenPrefix} .problem=${this.prefixProblem}
         ?dragging=${this.dragging} @files-picked=${(e: CustomEvent<PickedFile[]>) => this.add(e.detail)}
@@ -264,15 +294,8 @@ export class UploadQueue extends LitElement {
       }
       <div role="status" class="notices">${this.notices.map((n) => html`<p>${n}</p>`)}</div>
       ${this.offerNotifications ? html`<notify-prompt @notify-answer=${this.onNotifyAnswer}></notify-prompt>` : nothing}
-      ${
-        active > 0
-          ? html`<p class="hint muted">
-              You can close this tab:
-              ${active === 1 ? 'the upload carries on in the background and picks' : `the ${active} uploads carry on in the background and pick`}
-              up again when the browser next starts.
-            </p>`
-          : nothing
-      }
+      ${afterClose ? html`<p class="hint muted" id="after-close">${afterClose}</p>` : nothing}
+      ${persistence ? html`<p class="hint muted" id="storage-persistence">${persistence}</p>` : nothing}
       ${this.renderList()}
       ${this.dragging ? html`<div class="drop-overlay" aria-hidden="true">Drop to upload</div>` : nothing}
       <confirm-dialog></confirm-dialog>

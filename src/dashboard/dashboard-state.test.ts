@@ -32,7 +32,7 @@ function fakeBucket(uploads: ListedUpload[], parts: Record<string, ListedPart[]>
 function dashboard(api: MultipartApi, mine: string[] = [], now = () => NOW) {
   let changes = 0;
   const state = new DashboardState({
-    connect: async () => ({ api, bucket: 'skylift-dev', prefix: 'uploads/' }),
+    connect: async () => ({ api, bucket: 'skylift-dev', prefix: 'uploads/', allUsers: false }),
     localUploadIds: async () => new Set(mine),
     now,
     onChange: () => changes++,

@@ -61,6 +61,8 @@ export class DashboardState {
   selected?: SelectedUpload;
   bucket = '';
   prefix = '';
+  /** The list holds every user's uploads (the person administers Skylift). */
+  allUsers = false;
   /** True once a listing succeeded: distinguishes "none" from "not known yet". */
   listed = false;
   private oss?: Promise<DashboardOss>;
@@ -76,6 +78,7 @@ export class DashboardState {
       (oss) => {
         this.bucket = oss.bucket;
         this.prefix = oss.prefix;
+        this.allUsers = oss.allUsers;
         return oss;
       },
       (error: unknown) => {

@@ -42,7 +42,7 @@ describe('the dashboard on the OSS client', () => {
     ]);
 
     const oss = await connectDashboardOss(provider);
-    expect(oss).toMatchObject({ bucket: expect.any(String), prefix: 'uploads/' });
+    expect(oss).toMatchObject({ bucket: expect.any(String), prefix: 'uploads/', allUsers: false });
     expect((await oss.api.listUploads('uploads/dash-')).length).toBe(5);
     await oss.api.abort('uploads/dash-b.bin', ids[1]!);
     expect((await oss.api.listUploads('uploads/dash-')).map((u) => u.uploadId)).not.toContain(ids[1]);
@@ -58,6 +58,38 @@ describe('the dashboard on the OSS client', () => {
       fetch: async () => new Response(stuck, { status: 200 }),
     });
     await expect(client.listParts('uploads/k', 'id')).rejects.toThrow(/no new marker/);
+  });
+});
+
+describe('the dashboard of a person signed in', () => {
+  it('lists their own uploads, or every user’s for an administrator', async () => {
+    const team = await startTestApp(stack.emulator.url, {
+      TOKEN_ACCESS: 'proxy-header',
+      TOKEN_PROXY_HEADER: 'X-User',
+      TOKEN_PROXY_GROUPS_HEADER: 'X-Groups',
+      TOKEN_ADMIN_GROUP: 'admins',
+    });
+    try {
+      const as = (user: string, groups = '') =>
+        createCredentialsProvider({
+          url: team.credentialsUrl,
+          headers: { 'X-User': user, 'X-Groups': groups },
+        });
+      const dora = await connectDashboardOss(as('dora'));
+      expect(dora).toMatchObject({ prefix: 'uploads/dora/', allUsers: false });
+      const id = await createOssClient({ credentials: as('dora') }).initiateMultipartUpload(
+        'uploads/dora/x.bin',
+        {},
+      );
+      expect((await dora.api.listUploads(dora.prefix)).map((u) => u.uploadId)).toEqual([id]);
+      const admin = await connectDashboardOss(as('erin', 'staff,admins'));
+      expect(admin).toMatchObject({ prefix: 'uploads/', allUsers: true });
+      expect((await admin.api.listUploads(admin.prefix)).map((u) => u.uploadId)).toContain(id);
+      await admin.api.abort('uploads/dora/x.bin', id);
+      expect(await dora.api.listUploads(dora.prefix)).toEqual([]);
+    } finally {
+      await team.close();
+    }
   });
 });
 

@@ -16,8 +16,10 @@ export interface MultipartApi {
 export interface DashboardOss {
   api: MultipartApi;
   bucket: string;
-  /** The key prefix the credentials may touch. */
+  /** The key prefix whose unfinished uploads the credentials may list and abort. */
   prefix: string;
+  /** The prefix is every user's, not the person's own: they administer Skylift. */
+  allUsers: boolean;
 }
 
 export async function connectDashboardOss(
@@ -33,6 +35,7 @@ export async function connectDashboardOss(
       abort: (key, uploadId) => client.abortMultipartUpload(key, uploadId),
     },
     bucket: credentials.bucket,
-    prefix: credentials.prefix,
+    prefix: credentials.listPrefix ?? credentials.prefix,
+    allUsers: (credentials.listPrefix ?? credentials.prefix) !== credentials.prefix,
   };
 }

@@ -130,14 +130,23 @@ describe('validateSettings', () => {
     expect(check({ callbackUrl: 'https://x.example', callbackBody: 'a=${object' }).callbackBody).toMatch(
       /not closed/,
     );
+    // OSS inserts JSON values with their quotes: a quoted placeholder would render {"k":""a.bin""}.
     expect(
-      check({ callbackUrl: 'https://x.example', callbackBody: '{"k":${object}}', callbackType: 'json' })
+      check({ callbackUrl: 'https://x.example', callbackBody: '{"k":"${object}"}', callbackType: 'json' })
         .callbackBody,
-    ).toMatch(/not valid JSON/);
+    ).toMatch(/not valid JSON as OSS will fill it in/);
+    // The OSS documentation's own example.
+    expect(
+      check({
+        callbackUrl: 'https://x.example',
+        callbackBody: '{"mimeType":${mimeType},"size":${size}}',
+        callbackType: 'json',
+      }).callbackBody,
+    ).toBeUndefined();
     const ok = validateSettings(
       draft({
         callbackUrl: 'https://x.example/cb',
-        callbackBody: '{"k":"${object}","n":${size},"u":"${x:user_id}"}',
+        callbackBody: '{"k":${object},"n":${size},"u":${x:user_id}}',
         callbackType: 'json',
         forbidOverwrite: true,
       }),
@@ -147,7 +156,7 @@ describe('validateSettings', () => {
       headers: { 'x-oss-forbid-overwrite': 'true' },
       callback: {
         url: 'https://x.example/cb',
-        body: '{"k":"${object}","n":${size},"u":"${x:user_id}"}',
+        body: '{"k":${object},"n":${size},"u":${x:user_id}}',
         contentType: 'application/json',
       },
     });

@@ -3,6 +3,7 @@
 // UploadOptions, so there is one definition of what an upload accepts (lib/protocol/upload-options.ts)
 // and one of how parts are planned (lib/upload-plan/part-plan.ts).
 
+import { callbackBodyProblem } from '../../lib/oss/callback-body.ts';
 import { MAX_PART_SIZE, MAX_PARTS, MAX_TAGS, MiB } from '../../lib/oss/limits.ts';
 import { STORAGE_CLASSES, type StorageClass } from '../../lib/oss/storage-class.ts';
 import type { UploadCallback, UploadOptions } from '../../lib/protocol/upload-options.ts';
@@ -71,28 +72,8 @@ export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 export const MIN_PART_SIZE_MIB = 0.1;
 export const MAX_PART_SIZE_MIB = MAX_PART_SIZE / MiB;
-/** OSS tries up to five callback URLs, separated by `;` (oss-api.md §5). */
+/** OSS tries up to five callback URLs, separated by `;` (OSS API reference: "Callback"). */
 const MAX_CALLBACK_URLS = 5;
-
-/** System variables OSS substitutes in a callback body; custom ones are `x:lowercase_name`. */
-const CALLBACK_VARIABLES = new Set([
-  'bucket',
-  'object',
-  'etag',
-  'size',
-  'mimeType',
-  'imageInfo.height',
-  'imageInfo.width',
-  'imageInfo.format',
-  'crc64',
-  'contentMd5',
-  'vpcId',
-  'clientIp',
-  'reqId',
-  'operation',
-]);
-const NUMERIC_CALLBACK_VARIABLES = new Set(['size', 'imageInfo.height', 'imageInfo.width']);
-const CUSTOM_CALLBACK_VARIABLE = /^x:[a-z0-9_-]+$/;
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).length;
 
@@ -217,29 +198,6 @@ function validateTags(rows: readonly KeyValue[], errors: FieldErrors): KeyValue[
   return valid;
 }
 
-/** The `${name}` placeholders of a callback body, or a message about the first malformed one. */
-function callbackBodyProblem(body: string, type: CallbackBodyType): string | undefined {
-  const placeholders = [...body.matchAll(/\$\{([^}]*)\}/g)];
-  for (const [, name = ''] of placeholders) {
-    if (!CALLBACK_VARIABLES.has(name) && !CUSTOM_CALLBACK_VARIABLE.test(name)) {
-      return `\${${name}} is not a variable OSS knows: use bucket, object, etag, size, mimeType, … or x:your_name (lowercase).`;
-    }
-  }
-  if (/\$\{[^}]*$/.test(body)) return `A \${ is not closed with }.`;
-  if (type === 'json') {
-    // A string variable must be quoted and a number need not be; a stand-in of each kind checks both.
-    const sample = body.replace(/\$\{([^}]*)\}/g, (_, name: string) =>
-      NUMERIC_CALLBACK_VARIABLES.has(name) ? '0' : 'x',
-    );
-    try {
-      JSON.parse(sample);
-    } catch {
-      return `This is not valid JSON (put string variables in quotes, e.g. {"key":"\${object}"}).`;
-    }
-  }
-  return undefined;
-}
-
 function validateCallback(draft: SettingsDraft, errors: FieldErrors): UploadSettings['callback'] | null {
   const url = draft.callbackUrl.trim();
   const body = draft.callbackBody;
@@ -264,7 +222,7 @@ function validateCallback(draft: SettingsDraft, errors: FieldErrors): UploadSett
     errors.callbackBody = `A callback needs a body, e.g. bucket=\${bucket}&object=\${object}.`;
     ok = false;
   } else {
-    const problem = callbackBodyProblem(body, draft.callbackType);
+    const problem = callbackBodyProblem(body, CALLBACK_CONTENT_TYPES[draft.callbackType]);
     if (problem) {
       errors.callbackBody = problem;
       ok = false;

@@ -3,6 +3,7 @@
 // each upload that finishes while the page is open (snapshots carry only those, never the whole
 // history, which may hold thousands). Merged by id, so repeats are harmless.
 import type {
+  AfterPageCloses,
   HistoryCursor,
   UploadReply,
   UploadSnapshotMessage,
@@ -10,6 +11,7 @@ import type {
 } from '../../lib/protocol/messages.ts';
 
 type HistoryPage = Pick<UploadReply & { ok: true }, 'history' | 'historyMore'>;
+type Hello = HistoryPage & Pick<UploadReply & { ok: true }, 'uploads' | 'afterPageCloses'>;
 
 export class UploadFeed {
   private unfinished: UploadView[] = [];
@@ -17,6 +19,8 @@ export class UploadFeed {
   private heardBroadcast = false;
   /** Older finished uploads exist than those held. */
   historyMore = false;
+  /** What becomes of unfinished uploads with no page open, as the worker said in its hello. */
+  afterPageCloses: AfterPageCloses | undefined;
 
   snapshot(message: Pick<UploadSnapshotMessage, 'uploads' | 'finished'>): void {
     this.heardBroadcast = true;
@@ -25,8 +29,9 @@ export class UploadFeed {
   }
 
   /** The hello answer; a snapshot heard meanwhile is at least as new for unfinished uploads. */
-  hello(reply: HistoryPage & { uploads?: UploadView[] }): void {
+  hello(reply: Hello): void {
     if (!this.heardBroadcast) this.unfinished = reply.uploads ?? [];
+    this.afterPageCloses = reply.afterPageCloses;
     this.page(reply);
   }
 

@@ -90,7 +90,10 @@ afterEach(() => {
 function engine(overrides: Partial<ConstructorParameters<typeof UploadEngine>[0]> = {}) {
   const e = new UploadEngine({
     store,
-    credentials: createCredentialsProvider({ url: app.credentialsUrl }),
+    credentials: createCredentialsProvider({
+      url: app.credentialsUrl,
+      fetch: (input, init) => fetchImpl(input, init),
+    }),
     objectStatus: createObjectStatusClient({
       url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href,
       fetch: (input, init) => fetchImpl(input, init),
@@ -696,6 +699,46 @@ describe('nothing sent twice, nothing left behind', () => {
     expect((await e.run()).workRemains).toBe(false);
     expect(await listedUploads(key)).toEqual([]);
     expect(await store.db.count('cleanups')).toBe(0);
+  });
+});
+
+describe('an abort while signed out', () => {
+  it('is told to OSS once the token service gives tokens again', async () => {
+    const key = 'uploads/once/aborted-signed-out.bin';
+    const gate = new Promise<void>(() => undefined); // parts after the first never get an answer
+    fault = async (op, req) => {
+      const part = Number(new URL(req.url ?? '', 'http://x').searchParams.get('partNumber'));
+      if (op === 'UploadPart' && part >= 2) await gate;
+      return undefined;
+    };
+    const first = engine();
+    const { file } = randomFile(600 * KiB);
+    const [id] = await first.enqueue([{ file, options: { key, partSize: 200 * KiB, parallel: 1 } }]);
+    const running = first.run();
+    await expect.poll(async () => (await store.get(id!))?.partsDone, { timeout: 20_000 }).toBe(1);
+    await first.command(id!, 'pause');
+    fault = undefined;
+    await running;
+
+    // Another worker, whose session has ended: the token service refuses it.
+    let signedOut = true;
+    const real = fetchImpl;
+    fetchImpl = async (input, init) => {
+      if (signedOut && String(input).includes('/api/credentials')) {
+        return Response.json({ error: 'SignInRequired', message: 'Sign in again.' }, { status: 401 });
+      }
+      return real(input, init);
+    };
+    const second = engine();
+    await second.command(id!, 'abort');
+    expect(await store.db.count('cleanups')).toBe(1);
+    const client = createOssClient({ credentials: createCredentialsProvider({ url: app.credentialsUrl }) });
+    expect((await client.listUploads(key)).filter((u) => u.key === key)).toHaveLength(1);
+
+    signedOut = false;
+    await second.run();
+    expect(await store.db.count('cleanups')).toBe(0);
+    expect((await client.listUploads(key)).filter((u) => u.key === key)).toEqual([]);
   });
 });
 

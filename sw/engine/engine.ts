@@ -4,6 +4,7 @@
 
 import type { CredentialsProvider } from '../../lib/credentials/credentials-provider.ts';
 import type { ObjectStatusLookup } from '../../lib/credentials/object-status.ts';
+import { CredentialsError } from '../../lib/credentials/token-service-call.ts';
 import { createOssClient, type OssClient } from '../../lib/oss-client/oss-client.ts';
 import {
   ACTIVE_STATES,
@@ -422,8 +423,10 @@ export class UploadEngine {
           random: Math.random,
           key: cleanup.key,
         });
-        // Only an answer that will not change (e.g. AccessDenied) gives up; the lifecycle rule then cleans up.
-        if (decision.kind === 'fatal') await this.deps.store.cleanedUp(cleanup.id);
+        // Only OSS's answer that will not change (e.g. AccessDenied) gives up, and the lifecycle rule then
+        // cleans up; a token service that refuses for now (signed out) is asked again by a later run.
+        const final = decision.kind === 'fatal' && !(error instanceof CredentialsError);
+        if (final) await this.deps.store.cleanedUp(cleanup.id);
       }
     }
   }

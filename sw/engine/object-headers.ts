@@ -1,5 +1,5 @@
 // Which headers go on which request. Object settings (storage class, metadata, tagging, cache
-// headers) belong to Initiate only (oss-api.md §1.1); Complete carries what OSS honours there
+// headers) belong to Initiate only (OSS API reference: InitiateMultipartUpload); Complete carries what OSS honours there
 // (forbid-overwrite, callback); a small file's PutObject carries all of it.
 
 import { callbackHeaders } from '../../lib/oss-client/oss-client.ts';

@@ -94,6 +94,7 @@ class UploadRun {
       if (isAbortError(error) || this.options.signal.aborted) return 'interrupted';
       if (error instanceof BudgetSpent) return 'budget-spent';
       if (error instanceof StopUpload) return this.stop(error);
+
       if (isFileReadError(error) || error instanceof FileChangedError) {
         // The retry policy words it; a file problem is never retried, so the attempt count is moot.
         const decision = decide(error, {
@@ -126,6 +127,10 @@ class UploadRun {
     this.ctx.changed();
   }
 
+  /**
+   * Records why the upload stopped. A pause or abort written meanwhile wins (save refuses to override
+   * it): then the run simply ends interrupted.
+   */
   private async stop(stop: StopUpload): Promise<RunOutcome> {
     const { decision } = stop;
     const state =
@@ -134,7 +139,12 @@ class UploadRun {
         : decision.kind === 'wait-for-network'
           ? 'waiting-for-network'
           : 'needs-file';
-    if (!this.options.signal.aborted) await this.save({ state, problem: decision.problem });
+    try {
+      await this.save({ state, problem: decision.problem });
+    } catch (error) {
+      if (isAbortError(error)) return 'interrupted';
+      throw error;
+    }
     return state;
   }
 
@@ -168,24 +178,9 @@ class UploadRun {
       stored = await withRetries(async () => {
         this.ctx.live.partStarted(this.upload.id, 1, file.size);
         try {
-          const localCrc = crc64OfBlob(file);
-          localCrc.catch(() => undefined);
-          const result = await this.ctx.client
-            .putObject(key, file, putObjectHeaders(options, mime), this.options.signal)
-            .catch(async (error: unknown) => {
-              // As for parts: a file changed on disk fails fetch as a plain network error; the CRC read says why.
-              const readError = await localCrc.then(
-                () => undefined,
-                (e: unknown) => e,
-              );
-              throw isFileReadError(readError) ? readError : error;
-            });
-          const crc = await localCrc;
-          if (BigInt(result.crc64) !== crc) {
-            throw new CrcMismatchError(
-              `OSS computed CRC64 ${result.crc64} for the object, this device ${crc}.`,
-            );
-          }
+          const { result } = await this.sendVerified(file, 'the object', () =>
+            this.ctx.client.putObject(key, file, putObjectHeaders(options, mime), this.options.signal),
+          );
           return result;
         } finally {
           this.ctx.live.partEnded(this.upload.id, 1);
@@ -201,6 +196,34 @@ class UploadRun {
       throw error;
     }
     return this.finishDone(stored);
+  }
+
+  /**
+   * Sends `body` and checks what OSS stored against it: the CRC64 is computed here from a second read
+   * of the same bytes while fetch streams the first, and must equal the one OSS answers with. A file
+   * that became unreadable shows up in fetch as a plain network error; the CRC read says why.
+   */
+  private async sendVerified<T extends { crc64: string }>(
+    body: Blob,
+    what: string,
+    send: () => Promise<T>,
+  ): Promise<{ result: T; crc: bigint }> {
+    const localCrc = crc64OfBlob(body);
+    localCrc.catch(() => undefined);
+    const result = await send().catch(async (error: unknown) => {
+      const readError = await localCrc.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      throw isFileReadError(readError) ? readError : error;
+    });
+    const crc = await localCrc;
+    if (BigInt(result.crc64) !== crc) {
+      throw new CrcMismatchError(
+        `${what}: OSS computed CRC64 ${result.crc64}, this device ${crc}; sending it again.`,
+      );
+    }
+    return { result, crc };
   }
 
   // --- multipart -----------------------------------------------------------------------------------
@@ -281,7 +304,7 @@ class UploadRun {
       );
     } catch (error) {
       if (this.isOssError(error, 'NoSuchUpload') && this.upload.state === 'completing')
-        return this.adoptCompletedObject();
+        return this.adoptCompletedObject(error);
       throw error;
     }
     const byNumber = new Map(listed.map((p) => [p.partNumber, p]));
@@ -403,29 +426,18 @@ class UploadRun {
         const slice = this.slice(part);
         this.ctx.live.partStarted(id, part.partNumber, part.size);
         this.ctx.changed();
-        // The CRC is computed from a second read of the same slice while fetch streams the first.
-        const localCrc = crc64OfBlob(slice);
-        localCrc.catch(() => undefined);
-        let uploaded: Awaited<ReturnType<OssClient['uploadPart']>>;
+        let sent: { result: { etag: string }; crc: bigint };
         try {
-          uploaded = await this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal);
+          sent = await this.sendVerified(slice, `Part ${part.partNumber}`, () =>
+            this.ctx.client.uploadPart(key, uploadId!, part.partNumber, slice, signal),
+          );
         } catch (error) {
           fateUnknown = error instanceof OssNetworkError;
-          // A file that became unreadable shows up in fetch as a plain network error; the CRC read says why.
-          const readError = await localCrc.then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-          throw isFileReadError(readError) ? readError : error;
+          throw error;
         } finally {
           this.ctx.live.partEnded(id, part.partNumber);
         }
-        const crc = await localCrc;
-        if (BigInt(uploaded.crc64) !== crc) {
-          throw new CrcMismatchError(
-            `Part ${part.partNumber}: OSS computed CRC64 ${uploaded.crc64}, this device ${crc}; sending it again.`,
-          );
-        }
+        const { result: uploaded, crc } = sent;
         await confirm(uploaded.etag, crc);
       },
       this.retryEnv({
@@ -463,7 +475,7 @@ class UploadRun {
       );
     } catch (error) {
       // An earlier Complete may have succeeded with its answer lost: then the upload id is gone.
-      if (this.isOssError(error, 'NoSuchUpload')) return this.adoptCompletedObject();
+      if (this.isOssError(error, 'NoSuchUpload')) return this.adoptCompletedObject(error);
       if (this.isOssError(error, 'FileAlreadyExists')) {
         // Overwriting is forbidden and an object is there: if it is this file, nothing is left to do
         // but to let go of the parts.
@@ -492,18 +504,14 @@ class UploadRun {
     return parts.reduce((crc, p) => crc64Combine(crc, BigInt(p.crc64!), p.size), 0n);
   }
 
-  /** Complete's answer was lost, or the object was completed before we recorded it: check it is ours. */
-  private async adoptCompletedObject(): Promise<RunOutcome> {
+  /**
+   * Complete's answer was lost, or the object was completed before we recorded it: done if the object
+   * is ours, else the NoSuchUpload stands (`noSuchUpload`, worded by the retry policy).
+   */
+  private async adoptCompletedObject(noSuchUpload: unknown): Promise<RunOutcome> {
     const adopted = await this.adoptStoredObject(await this.expectedCrc());
     if (adopted) return adopted;
-    throw new StopUpload({
-      kind: 'fatal',
-      problem: {
-        code: 'NoSuchUpload',
-        message:
-          'The multipart upload no longer exists in OSS: it was aborted or completed elsewhere (or by a lifecycle rule). Start the upload again.',
-      },
-    });
+    throw noSuchUpload;
   }
 
   /**

@@ -10,6 +10,12 @@ export const UPLOAD_DB_VERSION = 2;
 
 export type PartState = 'pending' | 'sending' | 'done';
 
+/**
+ * Setting (store `settings`): how long one Background Sync event may send, in ms. Nothing in the product
+ * sets it; tests that want several short events write it here before the upload starts.
+ */
+export const SYNC_BUDGET_SETTING = 'syncBudgetMs';
+
 export interface UploadRecord {
   id: string;
   key: string;

@@ -5,7 +5,8 @@ import { presignV1, signRequestV1 } from '../../../lib/oss/sign-v1.ts';
 import { presignV4, signRequestV4 } from '../../../lib/oss/sign-v4.ts';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { OssError } from '../errors.ts';
-import { type AuthRequest, createAuthenticator } from './authenticate.ts';
+import type { AuthRequest } from './auth-types.ts';
+import { createAuthenticator } from './authenticate.ts';
 import { issueCredentials } from './sts-token.ts';
 
 const ROOT: Credentials = { accessKeyId: 'LTAItestRoot', accessKeySecret: 'test-root-secret' };
@@ -127,7 +128,7 @@ describe('valid requests signed by the shared lib/oss signer', () => {
   });
 });
 
-describe('published signature vectors (oss-api.md §3)', () => {
+describe('published signature vectors (OSS documentation: "Signature Version 4" and "Include a V1 signature")', () => {
   const vectorAuthenticator = (ms: number) =>
     createAuthenticator({ rootAccessKeyId: 'ak', rootAccessKeySecret: 'sk', now: () => ms });
 
@@ -391,7 +392,7 @@ describe('authentication failures, in OSS order', () => {
   });
 });
 
-describe('presigned URL validity window (oss-api.md §21)', () => {
+describe('presigned URL validity window (OSS documentation: signed URLs, V1 and V4)', () => {
   it('V4: an x-oss-date more than 15 minutes ahead of the server → AccessDenied 0002-00000235', async () => {
     // Signed by a client whose clock runs 16 minutes ahead; 14 minutes ahead is within OSS's tolerance.
     const ahead = await presignedV4(ROOT, 600, upload, T + 16 * MINUTE);

@@ -1,8 +1,8 @@
 // Contract between the emulator's routing layer and its authentication layer.
 // The routing layer resolves bucket and key, then calls authenticate() before any handler runs,
 // and each handler calls authorize() with its RAM action before touching data.
-import type { IncomingHttpHeaders } from 'node:http';
 import { ossError } from '../errors.ts';
+import type { AuthRequest, OssAction, Principal, RequestConditions } from './auth-types.ts';
 import { MAX_SKEW_MS } from './clock.ts';
 import { type SignedPostForm, verifyPostFormSignature } from './post-form-signature.ts';
 import { authorize } from './session-policy.ts';
@@ -11,52 +11,6 @@ import { STS_ACCESS_KEY_PREFIX, verifySecurityToken } from './sts-token.ts';
 import { verifySignature } from './verify-signature.ts';
 
 export type { SignedPostForm } from './post-form-signature.ts';
-
-export interface AuthRequest {
-  method: string;
-  /** Bucket resolved from host, path or the default bucket; undefined for service-level requests. */
-  bucket: string | undefined;
-  /** Object key, percent-decoded; '' for bucket-level requests. */
-  key: string;
-  /** Query string exactly as received, without the leading '?'. */
-  rawQuery: string;
-  headers: IncomingHttpHeaders;
-}
-
-export interface SessionPolicyStatement {
-  effect: 'Allow' | 'Deny';
-  actions: string[];
-  resources: string[];
-}
-
-export interface Principal {
-  accessKeyId: string;
-  kind: 'root' | 'sts';
-  /** STS session policy; undefined means the principal may do everything the root may. */
-  policy?: SessionPolicyStatement[];
-  /** STS only: the role and session named in AssumeRole, quoted in AccessDenied messages. */
-  roleArn?: string;
-  sessionName?: string;
-}
-
-/** RAM action names used by the emulator's operations. */
-export type OssAction =
-  | 'oss:PutObject'
-  | 'oss:GetObject'
-  | 'oss:DeleteObject'
-  | 'oss:ListObjects'
-  | 'oss:ListParts'
-  | 'oss:AbortMultipartUpload'
-  | 'oss:ListMultipartUploads'
-  | 'oss:PutBucketCors'
-  | 'oss:GetBucketCors'
-  | 'oss:PutBucketLifecycle'
-  | 'oss:GetBucketLifecycle'
-  | 'oss:GetBucketInfo'
-  | 'oss:ListBuckets'
-  | 'oss:PutObjectTagging'
-  | 'oss:GetObjectTagging'
-  | 'oss:DeleteObjectTagging';
 
 export interface AuthenticatorOptions {
   rootAccessKeyId: string;
@@ -69,8 +23,17 @@ export interface AuthenticatorOptions {
 export interface Authenticator {
   /** Resolves the caller of a signed request, or throws the OssError OSS would answer with. */
   authenticate(req: AuthRequest): Promise<Principal>;
-  /** Throws AccessDenied unless the principal's session policy allows the action on bucket/key. */
-  authorize(principal: Principal, action: OssAction, bucket: string, key: string): void;
+  /**
+   * Throws AccessDenied unless the principal's session policy allows the action on bucket/key;
+   * `conditions` are the request's condition keys (session-policy.ts requestConditions).
+   */
+  authorize(
+    principal: Principal,
+    action: OssAction,
+    bucket: string,
+    key: string,
+    conditions?: RequestConditions,
+  ): void;
   /**
    * Resolves the caller of a PostObject form: its credential fields and the signature over its base64
    * policy (OSS does not look at the request's own Authorization in a PostObject).
@@ -79,7 +42,7 @@ export interface Authenticator {
 }
 
 /**
- * Checks run in the order OSS is believed to use (oss-api.md §2.2): parse → access key → security token
+ * Checks run in the order OSS is believed to use (OSS API reference: "Error codes"): parse → access key → security token
  * → request time → signature, so each test of a failure sees the error a real client would.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -100,7 +63,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   /**
-   * Header signatures: the request time within ±15 minutes. Presigned URLs (§21): V1 until Expires;
+   * Header signatures: the request time within ±15 minutes. Presigned URLs (OSS documentation: signed URLs, V1 and V4): V1 until Expires;
    * V4 from 15 minutes before x-oss-date until x-oss-date + x-oss-expires, so a URL dated in the
    * future cannot outlive the 7-day limit on x-oss-expires.
    */

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { OssError } from '../errors.ts';
-import type { OssAction, Principal } from './authenticate.ts';
-import { authorize, PolicyGrammarError, parseSessionPolicy, resourceArn } from './session-policy.ts';
+import type { OssAction, Principal, RequestConditions } from './auth-types.ts';
+import {
+  authorize,
+  PolicyGrammarError,
+  parseSessionPolicy,
+  requestConditions,
+  resourceArn,
+} from './session-policy.ts';
 
 const sts = (policy: object): Principal => ({
   accessKeyId: 'STS.test',
@@ -21,9 +27,15 @@ const deny = (Action: string | string[], Resource: string | string[]) => ({
   Resource,
 });
 
-function decision(principal: Principal, action: OssAction, bucket: string, key: string): 'allow' | string {
+function decision(
+  principal: Principal,
+  action: OssAction,
+  bucket: string,
+  key: string,
+  conditions?: RequestConditions,
+): 'allow' | string {
   try {
-    authorize(principal, action, bucket, key);
+    authorize(principal, action, bucket, key, conditions);
     return 'allow';
   } catch (err) {
     if (!(err instanceof OssError)) throw err;
@@ -110,6 +122,107 @@ describe('authorize', () => {
   });
 });
 
+describe('authorize with conditions (oss:Prefix, oss:Delimiter)', () => {
+  const listing = (prefix?: string, delimiter?: string) =>
+    requestConditions(
+      'oss:ListMultipartUploads',
+      new Map([
+        ...(prefix === undefined ? [] : [['prefix', prefix] as const]),
+        ...(delimiter === undefined ? [] : [['delimiter', delimiter] as const]),
+      ]),
+    );
+  const alice = sts({
+    Version: '1',
+    Statement: [
+      {
+        ...allow('oss:ListMultipartUploads', 'acs:oss:*:*:b'),
+        Condition: { StringLike: { 'oss:Prefix': 'uploads/alice/*' } },
+      },
+    ],
+  });
+
+  it('carries the listing parameters for listings only, a missing prefix as ""', () => {
+    expect(listing()).toEqual({ 'oss:Prefix': '', 'oss:Delimiter': '' });
+    expect(listing('uploads/', '/')).toEqual({ 'oss:Prefix': 'uploads/', 'oss:Delimiter': '/' });
+    expect(requestConditions('oss:ListObjects', new Map([['prefix', 'p/']]))).toMatchObject({
+      'oss:Prefix': 'p/',
+    });
+    expect(requestConditions('oss:PutObject', new Map([['prefix', 'p/']]))).toEqual({});
+  });
+
+  it('StringLike: allows listing inside the pattern, refuses other prefixes and no prefix at all', () => {
+    const at = (prefix?: string) => decision(alice, 'oss:ListMultipartUploads', 'b', '', listing(prefix));
+    expect(at('uploads/alice/')).toBe('allow');
+    expect(at('uploads/alice/holiday/x.bin')).toBe('allow');
+    expect(at('uploads/bob/')).toContain('whose conditions match oss:Prefix="uploads/bob/"');
+    expect(at('uploads/')).not.toBe('allow');
+    expect(at('uploads/alice')).not.toBe('allow'); // would also list uploads/alice2/
+    expect(at()).toContain('oss:Prefix=""');
+    // A listing carries the key; a request that carries none does not satisfy the condition.
+    expect(decision(alice, 'oss:ListMultipartUploads', 'b', '')).not.toBe('allow');
+  });
+
+  it('StringEquals and "" match exactly; values of one key are alternatives, keys and operators all apply', () => {
+    const root = sts({
+      Version: '1',
+      Statement: [
+        {
+          ...allow('oss:ListObjects', 'acs:oss:*:*:b'),
+          Condition: { StringEquals: { 'oss:Prefix': ['', 'docs/'], 'oss:Delimiter': '/' } },
+        },
+      ],
+    });
+    const list = (prefix?: string, delimiter?: string) =>
+      decision(root, 'oss:ListObjects', 'b', '', listing(prefix, delimiter));
+    expect(list(undefined, '/')).toBe('allow');
+    expect(list('docs/', '/')).toBe('allow');
+    expect(list('docs/a', '/')).not.toBe('allow');
+    expect(list('docs/')).not.toBe('allow'); // no delimiter: "" is not "/"
+    const caseless = sts({
+      Version: '1',
+      Statement: [
+        {
+          ...allow('oss:ListObjects', 'acs:oss:*:*:b'),
+          Condition: { stringequalsignorecase: { 'OSS:prefix': 'Docs/' } },
+        },
+      ],
+    });
+    expect(decision(caseless, 'oss:ListObjects', 'b', '', listing('docs/'))).toBe('allow');
+  });
+
+  it('negated operators hold when the request does not carry the key, and a conditional Deny wins', () => {
+    const p = sts({
+      Version: '1',
+      Statement: [
+        allow(['oss:ListObjects', 'oss:PutObject'], ['acs:oss:*:*:b', 'acs:oss:*:*:b/*']),
+        {
+          ...deny('oss:ListObjects', 'acs:oss:*:*:b'),
+          Condition: { StringNotLike: { 'oss:Prefix': 'public/*' } },
+        },
+      ],
+    });
+    expect(decision(p, 'oss:ListObjects', 'b', '', listing('public/a'))).toBe('allow');
+    expect(decision(p, 'oss:ListObjects', 'b', '', listing('private/'))).toContain('explicitly denied');
+    expect(decision(p, 'oss:ListObjects', 'b', '', listing())).toContain('explicitly denied');
+    const notEquals = sts({
+      Version: '1',
+      Statement: [
+        {
+          ...allow('oss:PutObject', 'acs:oss:*:*:b/*'),
+          Condition: { StringNotEquals: { 'oss:Prefix': 'x' } },
+        },
+      ],
+    });
+    expect(decision(notEquals, 'oss:PutObject', 'b', 'k', {})).toBe('allow');
+  });
+
+  it('survives the STS token: the parsed conditions are what authorize evaluates', () => {
+    expect(alice.policy?.[0]?.conditions).toEqual([
+      { operator: 'StringLike', key: 'oss:Prefix', values: ['uploads/alice/*'] },
+    ]);
+  });
+});
+
 describe('parseSessionPolicy', () => {
   it('normalises single strings to lists', () => {
     expect(parseSessionPolicy(JSON.stringify({ Version: '1', Statement: [allow('oss:*', '*')] }))).toEqual([
@@ -128,9 +241,31 @@ describe('parseSessionPolicy', () => {
     ['missing Action', JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Resource: '*' }] })],
     ['empty Resource list', JSON.stringify({ Version: '1', Statement: [allow('oss:*', [])] })],
     [
-      'Condition (unsupported, refused rather than ignored)',
-      JSON.stringify({ Version: '1', Statement: [{ ...allow('oss:*', '*'), Condition: {} }] }),
+      'a condition key the emulator does not evaluate (refused rather than ignored)',
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ ...allow('oss:*', '*'), Condition: { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } } }],
+      }),
     ],
+    [
+      'an unknown key under a known operator',
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ ...allow('oss:*', '*'), Condition: { StringLike: { 'acs:UserAgent': '*' } } }],
+      }),
+    ],
+    [
+      'a Condition that is not an object of operators',
+      JSON.stringify({ Version: '1', Statement: [{ ...allow('oss:*', '*'), Condition: ['x'] }] }),
+    ],
+    [
+      'a condition value that is not a string',
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ ...allow('oss:*', '*'), Condition: { StringLike: { 'oss:Prefix': [1] } } }],
+      }),
+    ],
+    ['NotAction', JSON.stringify({ Version: '1', Statement: [{ ...allow('oss:*', '*'), NotAction: 'x' }] })],
     [
       'longer than 2048 characters',
       JSON.stringify({ Version: '1', Statement: [allow('oss:*', 'x'.repeat(2100))] }),

@@ -11,7 +11,7 @@ import {
 } from '../../../lib/oss/sign-v4.ts';
 import { ossError } from '../errors.ts';
 import { decodeQueryPairs } from '../http/query.ts';
-import type { AuthRequest } from './authenticate.ts';
+import type { AuthRequest } from './auth-types.ts';
 import { parseHttpDate } from './clock.ts';
 
 /** OSS caps V4 presigned URLs at 7 days. */
@@ -118,6 +118,7 @@ function securityToken(req: AuthRequest, query: [string, string][]): string | un
   return all[0];
 }
 
+/** Chooses the scheme (exactly one must be used) and hands the request to its reader. */
 export function parseSignedRequest(req: AuthRequest): SignedRequest {
   const query = decodeQueryPairs(req.rawQuery);
   const authorization = headerValue(req, 'authorization');
@@ -134,44 +135,9 @@ export function parseSignedRequest(req: AuthRequest): SignedRequest {
       'Anonymous access is not supported by the emulator (its buckets are private): sign the request with an Authorization header or use a presigned URL.',
     );
   }
-  const token = securityToken(req, query);
-
-  if (authorization?.startsWith(`${ALGORITHM_V4} `)) {
-    const auth = parsed('Authorization', authorization, parseAuthorizationV4);
-    const rawDate = headerValue(req, 'x-oss-date');
-    if (rawDate === undefined)
-      throw invalid('V4 header authentication requires an x-oss-date header.', 'x-oss-date', '');
-    const requestTime = parsed('x-oss-date', rawDate, parseIsoDateV4).getTime();
-    return {
-      scheme: 'v4-header',
-      accessKeyId: auth.accessKeyId,
-      query,
-      securityToken: token,
-      scope: v4Scope(auth, rawDate, 'Authorization', authorization),
-      additionalHeaders: auth.additionalHeaders,
-      signature: auth.signature,
-      isoDate: rawDate,
-      requestTime,
-      expiresAt: undefined,
-    };
-  }
-  if (authorization?.startsWith('OSS ')) {
-    const auth = parsed('Authorization', authorization, parseAuthorizationV1);
-    // Browsers cannot send Date, so ali-oss signs x-oss-date; OSS reads it first.
-    const rawDate = headerValue(req, 'x-oss-date') ?? headerValue(req, 'date');
-    if (rawDate === undefined) {
-      throw invalid('V1 header authentication requires a Date or x-oss-date header.', 'Date', '');
-    }
-    const requestTime = parseHttpDate(rawDate);
-    if (requestTime === undefined) {
-      throw invalid(
-        `"${rawDate}" is not an RFC 1123 date such as "Wed, 15 Jan 2025 08:30:00 GMT".`,
-        'Date',
-        rawDate,
-      );
-    }
-    return { scheme: 'v1-header', ...auth, query, securityToken: token, requestTime };
-  }
+  const common: Common = { accessKeyId: '', query, securityToken: securityToken(req, query) };
+  if (authorization?.startsWith(`${ALGORITHM_V4} `)) return readV4Header(req, authorization, common);
+  if (authorization?.startsWith('OSS ')) return readV1Header(req, authorization, common);
   if (authorization !== undefined) {
     throw invalid(
       'Unsupported Authorization header: expected "OSS4-HMAC-SHA256 Credential=…" or "OSS <AccessKeyId>:<Signature>".',
@@ -179,50 +145,92 @@ export function parseSignedRequest(req: AuthRequest): SignedRequest {
       authorization,
     );
   }
+  return hasV4Query ? readV4Query(common) : readV1Query(common);
+}
 
-  if (hasV4Query) {
-    const version = required(query, 'x-oss-signature-version');
-    if (version !== ALGORITHM_V4) {
-      throw invalid(`x-oss-signature-version must be ${ALGORITHM_V4}.`, 'x-oss-signature-version', version);
-    }
-    const credential = required(query, 'x-oss-credential');
-    const isoDate = required(query, 'x-oss-date');
-    const date = parsed('x-oss-date', isoDate, parseIsoDateV4).getTime();
-    const rawExpires = required(query, 'x-oss-expires');
-    const expires = Number(rawExpires);
-    if (!/^\d+$/.test(rawExpires) || expires < 1 || expires > MAX_PRESIGN_V4_SECONDS) {
-      throw ossError.invalidArgument(
-        `x-oss-expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_V4_SECONDS}.`,
-        'x-oss-expires',
-        rawExpires,
-        '0002-00000232',
-      );
-    }
-    const signature = required(query, 'x-oss-signature');
-    if (!/^[0-9a-f]{64}$/i.test(signature)) {
-      throw invalid('x-oss-signature must be 64 hex digits.', 'x-oss-signature', signature);
-    }
-    const additional = single(query, 'x-oss-additional-headers');
-    const scope = parsed('x-oss-credential', credential, parseCredentialV4);
-    return {
-      scheme: 'v4-query',
-      accessKeyId: scope.accessKeyId,
-      query,
-      securityToken: token,
-      scope: v4Scope(scope, isoDate, 'x-oss-credential', credential),
-      additionalHeaders:
-        additional === undefined
-          ? []
-          : parsed('x-oss-additional-headers', additional, parseAdditionalHeadersV4),
-      signature,
-      isoDate,
-      requestTime: date,
-      expiresAt: date + expires * 1000,
-    };
+/** `Authorization: OSS4-HMAC-SHA256 Credential=…` with x-oss-date (OSS API reference, "Signature V4"). */
+function readV4Header(req: AuthRequest, authorization: string, common: Common): SignedRequest {
+  const auth = parsed('Authorization', authorization, parseAuthorizationV4);
+  const rawDate = headerValue(req, 'x-oss-date');
+  if (rawDate === undefined)
+    throw invalid('V4 header authentication requires an x-oss-date header.', 'x-oss-date', '');
+  return {
+    ...common,
+    scheme: 'v4-header',
+    accessKeyId: auth.accessKeyId,
+    scope: v4Scope(auth, rawDate, 'Authorization', authorization),
+    additionalHeaders: auth.additionalHeaders,
+    signature: auth.signature,
+    isoDate: rawDate,
+    requestTime: parsed('x-oss-date', rawDate, parseIsoDateV4).getTime(),
+    expiresAt: undefined,
+  };
+}
+
+/** `Authorization: OSS <AccessKeyId>:<Signature>` with Date or x-oss-date ("Add a signature to the header"). */
+function readV1Header(req: AuthRequest, authorization: string, common: Common): SignedRequest {
+  const auth = parsed('Authorization', authorization, parseAuthorizationV1);
+  // Browsers cannot send Date, so ali-oss signs x-oss-date; OSS reads it first.
+  const rawDate = headerValue(req, 'x-oss-date') ?? headerValue(req, 'date');
+  if (rawDate === undefined) {
+    throw invalid('V1 header authentication requires a Date or x-oss-date header.', 'Date', '');
   }
+  const requestTime = parseHttpDate(rawDate);
+  if (requestTime === undefined) {
+    throw invalid(
+      `"${rawDate}" is not an RFC 1123 date such as "Wed, 15 Jan 2025 08:30:00 GMT".`,
+      'Date',
+      rawDate,
+    );
+  }
+  return { ...common, scheme: 'v1-header', ...auth, requestTime };
+}
 
-  // V1 presigned URL. OSS answers a URL missing one of its three parameters with AccessDenied (§3.4).
-  const [accessKeyId, expires, signature] = V1_QUERY_PARAMS.map((name) => single(query, name));
+/** A V4 presigned URL: x-oss-signature-version, -credential, -date, -expires, -signature. */
+function readV4Query(common: Common): SignedRequest {
+  const { query } = common;
+  const version = required(query, 'x-oss-signature-version');
+  if (version !== ALGORITHM_V4) {
+    throw invalid(`x-oss-signature-version must be ${ALGORITHM_V4}.`, 'x-oss-signature-version', version);
+  }
+  const credential = required(query, 'x-oss-credential');
+  const isoDate = required(query, 'x-oss-date');
+  const date = parsed('x-oss-date', isoDate, parseIsoDateV4).getTime();
+  const rawExpires = required(query, 'x-oss-expires');
+  const expires = Number(rawExpires);
+  if (!/^\d+$/.test(rawExpires) || expires < 1 || expires > MAX_PRESIGN_V4_SECONDS) {
+    throw ossError.invalidArgument(
+      `x-oss-expires must be a whole number of seconds from 1 to ${MAX_PRESIGN_V4_SECONDS}.`,
+      'x-oss-expires',
+      rawExpires,
+      '0002-00000232',
+    );
+  }
+  const signature = required(query, 'x-oss-signature');
+  if (!/^[0-9a-f]{64}$/i.test(signature)) {
+    throw invalid('x-oss-signature must be 64 hex digits.', 'x-oss-signature', signature);
+  }
+  const additional = single(query, 'x-oss-additional-headers');
+  const scope = parsed('x-oss-credential', credential, parseCredentialV4);
+  return {
+    ...common,
+    scheme: 'v4-query',
+    accessKeyId: scope.accessKeyId,
+    scope: v4Scope(scope, isoDate, 'x-oss-credential', credential),
+    additionalHeaders:
+      additional === undefined
+        ? []
+        : parsed('x-oss-additional-headers', additional, parseAdditionalHeadersV4),
+    signature,
+    isoDate,
+    requestTime: date,
+    expiresAt: date + expires * 1000,
+  };
+}
+
+/** A V1 presigned URL. OSS answers one missing any of its three parameters with AccessDenied. */
+function readV1Query(common: Common): SignedRequest {
+  const [accessKeyId, expires, signature] = V1_QUERY_PARAMS.map((name) => single(common.query, name));
   const missing = V1_QUERY_PARAMS.filter((_, i) => [accessKeyId, expires, signature][i] === undefined);
   if (accessKeyId === undefined || expires === undefined || signature === undefined) {
     throw ossError.accessDenied(
@@ -238,10 +246,9 @@ export function parseSignedRequest(req: AuthRequest): SignedRequest {
     );
   }
   return {
+    ...common,
     scheme: 'v1-query',
     accessKeyId,
-    query,
-    securityToken: token,
     signature,
     expires,
     expiresAt: Number(expires) * 1000,

@@ -1,9 +1,11 @@
 // The emulator's stand-in for sts.aliyuncs.com: the AssumeRole RPC (Version 2015-04-01) exactly as the
 // ali-oss STS client and Alibaba's other SDKs call it, issuing self-contained temporary credentials.
+
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
-import type { SessionPolicyStatement } from './authenticate.ts';
+import { ROLE_ARN } from '../../ram/role-arn.ts';
+import type { SessionPolicyStatement } from './auth-types.ts';
 import { MAX_SKEW_MS } from './clock.ts';
 import { PolicyGrammarError, parseSessionPolicy } from './session-policy.ts';
 import { issueCredentials, STS_ACCESS_KEY_PREFIX } from './sts-token.ts';
@@ -24,7 +26,6 @@ const API_VERSION = '2015-04-01';
 const DEFAULT_DURATION_SECONDS = 3600;
 const MAX_DURATION_SECONDS = 43200;
 const MAX_BODY_BYTES = 64 * 1024;
-const ROLE_ARN = /^acs:ram::(\d+):role\/([\w.@+=,-]{1,64})$/;
 const ROLE_SESSION_NAME = /^[\w.@-]{2,64}$/;
 // ali-oss sends Date#toISOString() (milliseconds); other SDKs send whole seconds.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

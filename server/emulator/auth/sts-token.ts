@@ -2,7 +2,7 @@
 // so tokens survive an emulator restart without storage and any emulator sharing tokenSecret accepts them.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ossError } from '../errors.ts';
-import type { Principal, SessionPolicyStatement } from './authenticate.ts';
+import type { Principal, SessionPolicyStatement } from './auth-types.ts';
 
 /** The prefix real STS gives temporary AccessKeyIds; OSS uses it to tell an STS key from a long-term one. */
 export const STS_ACCESS_KEY_PREFIX = 'STS.';

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { percentDecode } from '../../../lib/oss/uri-encode.ts';
-import type { AuthRequest } from './authenticate.ts';
+import type { AuthRequest } from './auth-types.ts';
 
 export interface CapturedRequest {
   method: string;

@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { signatureV1, stringToSignV1 } from '../../../lib/oss/sign-v1.ts';
 import { computeSignatureV4 } from '../../../lib/oss/sign-v4.ts';
 import { ossError } from '../errors.ts';
-import type { AuthRequest } from './authenticate.ts';
+import type { AuthRequest } from './auth-types.ts';
 import type { SignedRequest } from './signed-request.ts';
 
 /** Constant time, so response timing does not reveal how much of a guessed signature was right. */

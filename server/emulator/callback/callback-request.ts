@@ -1,13 +1,15 @@
-// Reads and validates the upload callback a PutObject / CompleteMultipartUpload asks for (§5). Runs
+// Reads and validates the upload callback a PutObject / CompleteMultipartUpload asks for (OSS API reference: "Callback"). Runs
 // before the body is taken, because OSS refuses a request with a bad callback without storing anything.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import {
+  CALLBACK_BODY_TYPES,
+  type CallbackBodyType,
+  findMalformedVariable,
+} from '../../../lib/oss/callback-body.ts';
 import { isHostHeaderValue } from '../../net/addresses.ts';
 import { type CallbackArgument, ossError } from '../errors.ts';
 import type { Query } from '../http/query.ts';
-import { findMalformedVariable } from './callback-variables.ts';
-
-export type CallbackBodyType = 'application/x-www-form-urlencoded' | 'application/json';
 
 export interface CallbackRequest {
   /** Tried in order until one answers 200. */
@@ -23,10 +25,9 @@ export interface CallbackRequest {
   raw: string;
 }
 
-/** OSS's limit on the decoded callback and callback-var JSON (§5). */
+/** OSS's limit on the decoded callback and callback-var JSON (OSS API reference: "Callback"). */
 const MAX_CONFIG_BYTES = 5 * 1024;
 const MAX_URLS = 5;
-const BODY_TYPES: readonly string[] = ['application/x-www-form-urlencoded', 'application/json'];
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -123,8 +124,11 @@ export function readCallbackRequest(headers: IncomingHttpHeaders, query: Query):
   const malformed = findMalformedVariable(body);
   if (malformed !== undefined) throw ossError.callbackBodyMalformed(malformed, raw);
 
-  const bodyType = (optionalString(config, 'callbackBodyType', raw) ?? BODY_TYPES[0]!).trim().toLowerCase();
-  if (!BODY_TYPES.includes(bodyType)) throw ossError.callbackBodyTypeInvalid(raw);
+  const bodyType = (optionalString(config, 'callbackBodyType', raw) ?? CALLBACK_BODY_TYPES[0]!)
+    .trim()
+    .toLowerCase();
+  if (!(CALLBACK_BODY_TYPES as readonly string[]).includes(bodyType))
+    throw ossError.callbackBodyTypeInvalid(raw);
 
   const host = optionalString(config, 'callbackHost', raw)?.trim();
   // It becomes the callback's Host header: no CR/LF, control characters or text other than a host.

@@ -1,4 +1,4 @@
-// The RSA key the emulator signs callbacks with (§5), standing in for OSS's callback_pub_key_v1.pem.
+// The RSA key the emulator signs callbacks with (OSS API reference: "Callback"), standing in for OSS's callback_pub_key_v1.pem.
 // Kept in the data dir so an app server that cached the public key keeps verifying across restarts,
 // and made on first use only: RSA key generation costs ~100 ms that most emulators never need.
 

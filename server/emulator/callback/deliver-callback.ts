@@ -1,4 +1,4 @@
-// Sends the callback POST to the app server and judges its answer the way OSS does (§5): 200 with a
+// Sends the callback POST to the app server and judges its answer the way OSS does (OSS API reference: "Callback"): 200 with a
 // JSON body of at most 3 MB within the time limit succeeds; anything else is a CallbackFailed reason.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';

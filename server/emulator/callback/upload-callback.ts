@@ -1,4 +1,4 @@
-// Upload callbacks (§5), wired into the pipeline's two hooks:
+// Upload callbacks (OSS API reference: "Callback"), wired into the pipeline's two hooks:
 //   1. before the operation runs, the callback configuration is validated, so a bad one is refused with
 //      400 before any byte is stored (OSS rejects such a request outright);
 //   2. once the object is stored, the callback is POSTed and its answer replaces the response: 200 with
@@ -8,15 +8,15 @@
 // server under test must accept the emulator's key URL (e.g. by configuration) to verify signatures.
 
 import type { IncomingMessage } from 'node:http';
+import { renderCallbackBody } from '../../../lib/oss/callback-body.ts';
 import { ossError } from '../errors.ts';
-import type { ObjectStoredEvent, ObjectStoredHook } from '../handlers/operation-context.ts';
+import type { ObjectStoredEvent, ObjectStoredHook, RequestValidator } from '../handlers/operation-context.ts';
 import { sendBody, sendError } from '../http/exchange.ts';
-import type { RequestValidator } from '../request-pipeline.ts';
-import type { InternalRoute } from '../routing/internal-routes.ts';
+import type { InternalRoute } from '../routing/internal-route.ts';
 import { type CallbackRequest, readCallbackRequest } from './callback-request.ts';
 import { callbackAuthorization, callbackSigningKey } from './callback-signing-key.ts';
 import { callbackTargets } from './callback-targets.ts';
-import { renderCallbackBody, systemVariables } from './callback-variables.ts';
+import { systemVariables } from './callback-variables.ts';
 import { type CallbackOutcome, DEFAULT_CALLBACK_TIMEOUT_MS, postCallback } from './deliver-callback.ts';
 
 /** Path (after `/-/`) of the public key, as named by x-oss-pub-key-url. */

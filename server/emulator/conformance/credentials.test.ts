@@ -93,7 +93,7 @@ describe('client clock 20 minutes behind the server', () => {
       expect(err).toMatchObject({ status: 403, code: 'RequestTimeTooSkewed', ecCode: '0002-00000504' });
       // The Node build of ali-oss (lib/client.js) stops here; the browser build (lib/browser/client.js)
       // sets options.amendTimeSkewed = ServerTime - now and re-signs — see e2e/emulator-conformance.spec.ts.
-      // Node's error has no ServerTime, but the request id starts with the server's Unix seconds (§0.3).
+      // Node's error has no ServerTime, but the request id starts with the server's Unix seconds (OSS API reference: "Common HTTP headers").
       const serverSeconds = Number.parseInt(String(err.requestId).slice(0, 8), 16);
       const offset = serverSeconds * 1000 - Date.now();
       expect(Math.abs(offset - SKEW_MS)).toBeLessThan(5000);

@@ -82,7 +82,7 @@ export async function rejection(promise: Promise<unknown>): Promise<Record<strin
 export const headerOf = (res: { headers: object }, name: string) =>
   (res.headers as Record<string, string | undefined>)[name];
 
-/** Quoted multipart ETag OSS gives `source` uploaded in parts of `partSize` (§6.2). */
+/** Quoted multipart ETag OSS gives `source` uploaded in parts of `partSize` (OSS API reference: "Common HTTP headers", ETag). */
 export async function expectedMultipartEtag(source: Uint8Array, partSize: number): Promise<string> {
   const etags: string[] = [];
   for (let at = 0; at < source.length; at += partSize) {

@@ -1,4 +1,4 @@
-// A bucket's CORS configuration (PutBucketCors / GetBucketCors bodies, §4) and its validation limits.
+// A bucket's CORS configuration (PutBucketCors / GetBucketCors bodies, OSS API reference: PutBucketCors, Options) and its validation limits.
 
 import { buildXml, parseXml, type XmlElement, type XmlNode } from '../../../lib/oss/xml.ts';
 import { ossError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Evaluates a bucket's CORS rules against a request (§4): first matching rule wins; wildcards are a
+// Evaluates a bucket's CORS rules against a request (OSS API reference: PutBucketCors, Options): first matching rule wins; wildcards are a
 // single `*` per value; header names compare case-insensitively.
 
 import type { CorsConfig, CorsRule } from './cors-config.ts';

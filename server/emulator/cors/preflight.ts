@@ -1,4 +1,4 @@
-// Answers a CORS preflight (OPTIONS, unsigned) from the bucket's rules (§4).
+// Answers a CORS preflight (OPTIONS, unsigned) from the bucket's rules (OSS API reference: PutBucketCors, Options).
 
 import { ossError } from '../errors.ts';
 import { type Exchange, sendEmpty } from '../http/exchange.ts';

@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { ossError } from '../errors.ts';
 import { readSmallBody } from '../handlers/request-body.ts';
 import { type Exchange, sendBody } from '../http/exchange.ts';
-import type { InternalRoute } from '../routing/internal-routes.ts';
+import type { InternalRoute } from '../routing/internal-route.ts';
 import { localToolsOnly } from '../security/local-tools-only.ts';
 import { FaultConfigError, parseFaultConfig } from './fault-config.ts';
 import type { FaultInjection } from './fault-injection.ts';

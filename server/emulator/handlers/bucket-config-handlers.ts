@@ -1,4 +1,4 @@
-// Put/GetBucketCors (`?cors`, §4) and Put/GetBucketLifecycle (`?lifecycle`).
+// Put/GetBucketCors (`?cors`, OSS API reference: PutBucketCors, Options) and Put/GetBucketLifecycle (`?lifecycle`).
 
 import { MAX_CORS_BODY_BYTES, parseCorsConfig, renderCorsConfig } from '../cors/cors-config.ts';
 import { ossError } from '../errors.ts';

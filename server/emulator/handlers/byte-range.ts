@@ -1,5 +1,5 @@
 // Which bytes a `Range: bytes=...` header asks for, as OSS reads it (OSS API reference: GetObject, and
-// the "HTTP Range" knowledge-base article; §18 of docs/ in this repo's emulator section):
+// the OSS knowledge-base article "How do I obtain OSS resources by segmenting HTTP Range requests"):
 //
 //   default            a range that is malformed, multi-part, or reaches past the object is ignored:
 //                      the whole object, 200. Only `bytes=-0` is 416.

@@ -1,5 +1,5 @@
-// CopyObject (`PUT /<key>` + x-oss-copy-source, §14) and UploadPartCopy (`PUT /<key>?partNumber&uploadId`
-// + x-oss-copy-source, §13). A copy shares the source's immutable data files (see Store.copyObject);
+// CopyObject (`PUT /<key>` + x-oss-copy-source, OSS API reference: CopyObject) and UploadPartCopy (`PUT /<key>?partNumber&uploadId`
+// + x-oss-copy-source, OSS API reference: UploadPartCopy). A copy shares the source's immutable data files (see Store.copyObject);
 // only a ranged part copy, or one out of several source files, reads and writes bytes, because its
 // ETag is the MD5 of exactly those bytes.
 
@@ -83,7 +83,7 @@ export async function uploadPartCopy(ctx: OperationContext): Promise<void> {
       return;
     }
     const rangeHeader = ctx.req.headers['x-oss-copy-source-range'];
-    // A range OSS cannot satisfy copies the whole source, without Content-Range (§13.1).
+    // A range OSS cannot satisfy copies the whole source, without Content-Range (OSS API reference: UploadPartCopy).
     const range = resolveRange(
       Array.isArray(rangeHeader) ? rangeHeader[0] : rangeHeader,
       source.size,

@@ -1,4 +1,4 @@
-// The source of CopyObject and UploadPartCopy (§13.1, §14.1): `x-oss-copy-source: /<bucket>/<key>`,
+// The source of CopyObject and UploadPartCopy (OSS API reference: UploadPartCopy, CopyObject): `x-oss-copy-source: /<bucket>/<key>`,
 // the key percent-encoded (ali-oss and the Java/Python SDKs encode `/` too, Go keeps it), optionally
 // followed by `?versionId=`. The caller must be allowed oss:GetObject on it.
 

@@ -1,4 +1,4 @@
-// DeleteMultipleObjects (`POST /?delete`, §17): up to 1000 keys in one XML body, Content-MD5 required.
+// DeleteMultipleObjects (`POST /?delete`, OSS API reference: DeleteMultipleObjects): up to 1000 keys in one XML body, Content-MD5 required.
 // Every key is checked and authorized (oss:DeleteObject) before any is deleted, so a request that
 // fails deletes nothing. Keys that do not exist are reported as deleted, as OSS does.
 

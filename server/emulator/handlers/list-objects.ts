@@ -1,12 +1,12 @@
-// ListObjects (v1, `GET /`) and ListObjectsV2 (`GET /?list-type=2`), §1.11.
+// ListObjects (v1, `GET /`) and ListObjectsV2 (`GET /?list-type=2`), OSS API reference: ListObjects, ListObjectsV2.
 
 import { buildXml, type XmlObject } from '../../../lib/oss/xml.ts';
 import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
 import { ossError } from '../errors.ts';
 import { sendXml } from '../http/exchange.ts';
+import type { BucketState } from '../persistence/bucket-state.ts';
 import { compareKeys, lowerBound } from '../persistence/key-order.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
-import type { BucketState } from '../persistence/store.ts';
 import { groupByDelimiter, type Listing } from './group-by-delimiter.ts';
 import { encodingFields, integerParam, type OperationContext, xmlTime } from './operation-context.ts';
 

@@ -1,4 +1,4 @@
-// ListMultipartUploads (`GET /?uploads`), §1.6: sorted by key, then upload id.
+// ListMultipartUploads (`GET /?uploads`), OSS API reference: ListMultipartUploads: sorted by key, then upload id.
 
 import { buildXml } from '../../../lib/oss/xml.ts';
 import { sendXml } from '../http/exchange.ts';
@@ -13,7 +13,7 @@ export async function listMultipartUploads(ctx: OperationContext): Promise<void>
   const prefix = ctx.query.get('prefix') ?? '';
   const delimiter = ctx.query.get('delimiter') ?? '';
   const keyMarker = ctx.query.get('key-marker') ?? '';
-  // upload-id-marker means nothing without key-marker (§1.6).
+  // upload-id-marker means nothing without key-marker (OSS API reference: ListMultipartUploads).
   const uploadIdMarker = keyMarker === '' ? '' : (ctx.query.get('upload-id-marker') ?? '');
   const maxUploads = integerParam(ctx, 'max-uploads', MAX_UPLOADS, MAX_UPLOADS, 1);
 

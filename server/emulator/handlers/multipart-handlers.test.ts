@@ -32,7 +32,7 @@ async function uploadPart(key: string, uploadId: string, n: number, body: Buffer
   return emu.request('PUT', `/${key}?partNumber=${n}&uploadId=${uploadId}`, { body, headers });
 }
 
-/** The Complete body exactly as ali-oss writes it (§1.3). */
+/** The Complete body exactly as ali-oss writes it (OSS API reference: CompleteMultipartUpload). */
 function completeBody(parts: [number, string][]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload>\n${parts
     .map(([n, etag]) => `<Part>\n<PartNumber>${n}</PartNumber>\n<ETag>${etag}</ETag>\n</Part>\n`)

@@ -1,4 +1,4 @@
-// InitiateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts (§1.1 - §1.5).
+// InitiateMultipartUpload, UploadPart, CompleteMultipartUpload, AbortMultipartUpload, ListParts (OSS API reference: the multipart upload operations).
 
 import { crc64Combine, crc64ToHeader } from '../../../lib/oss/crc64.ts';
 import { multipartEtag, unquoteEtag } from '../../../lib/oss/etag.ts';
@@ -7,8 +7,9 @@ import { uriEncode } from '../../../lib/oss/uri-encode.ts';
 import { buildXml, parseXml, type XmlElement, type XmlNode } from '../../../lib/oss/xml.ts';
 import { ossError } from '../errors.ts';
 import { sendEmpty, sendXml } from '../http/exchange.ts';
+import type { UploadState } from '../persistence/bucket-state.ts';
 import type { PartRecord } from '../persistence/records.ts';
-import type { CompletePlan, UploadState } from '../persistence/store.ts';
+import type { CompletePlan } from '../persistence/store.ts';
 import { forbidOverwriteHeader, metadataFromHeaders } from './object-metadata.ts';
 import { encodingFields, integerParam, type OperationContext, xmlTime } from './operation-context.ts';
 import { readSmallBody, receiveObjectBody } from './request-body.ts';
@@ -43,7 +44,7 @@ export async function initiateMultipartUpload(ctx: OperationContext): Promise<vo
   );
 }
 
-/** partNumber must be an integer 1..10000 (§1.2); checked before any byte of the body is read. */
+/** partNumber must be an integer 1..10000 (OSS API reference: UploadPart); checked before any byte of the body is read. */
 export function partNumberOf(ctx: OperationContext): number {
   const raw = ctx.query.get('partNumber');
   if (raw === undefined || raw === '') {
@@ -66,7 +67,7 @@ export function partNumberOf(ctx: OperationContext): number {
   return n;
 }
 
-/** Metadata headers on a part (ali-oss sends them, §1.2) are deliberately ignored: Initiate owns them. */
+/** Metadata headers on a part (ali-oss sends them, OSS API reference: UploadPart) are deliberately ignored: Initiate owns them. */
 export async function uploadPart(ctx: OperationContext): Promise<void> {
   const partNumber = partNumberOf(ctx);
   const uploadId = uploadIdOf(ctx);
@@ -102,7 +103,7 @@ function parseCompleteBody(body: string): RequestedPart[] {
   });
 }
 
-/** The §1.3 validations, in the documented order after NoSuchUpload (which the store checks). */
+/** CompleteMultipartUpload's validations (OSS API reference), in the documented order after NoSuchUpload (which the store checks). */
 async function planComplete(ctx: OperationContext, upload: UploadState, body: string): Promise<CompletePlan> {
   const uploadId = upload.record.uploadId;
   if (ctx.req.headers['x-oss-storage-class'] !== undefined) {

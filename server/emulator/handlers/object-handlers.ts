@@ -1,4 +1,4 @@
-// PutObject, GetObject, HeadObject, GetObjectMeta and DeleteObject (§1.7 - §1.10).
+// PutObject, GetObject, HeadObject, GetObjectMeta and DeleteObject (OSS API reference: PutObject, GetObject, HeadObject, DeleteObject).
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -35,7 +35,7 @@ export async function putObject(ctx: OperationContext): Promise<void> {
 }
 
 /**
- * Conditional request headers (§1.8): 304 when the client's copy is current, 412 when a precondition
+ * Conditional request headers (OSS API reference: GetObject): 304 when the client's copy is current, 412 when a precondition
  * fails. `prefix` reads the same conditions on a copy's source (`x-oss-copy-source-if-match`...).
  */
 export function checkConditions(
@@ -63,7 +63,7 @@ export function checkConditions(
   return undefined;
 }
 
-/** `response-*` query parameters override the stored headers on GET (§1.8). */
+/** `response-*` query parameters override the stored headers on GET (OSS API reference: GetObject). */
 const RESPONSE_OVERRIDES: [query: string, header: string][] = [
   ['response-content-type', 'Content-Type'],
   ['response-content-language', 'Content-Language'],
@@ -136,7 +136,7 @@ export async function getObjectMeta(ctx: OperationContext): Promise<void> {
   ctx.res.end();
 }
 
-/** 204 whether or not the object existed (§1.10). */
+/** 204 whether or not the object existed (OSS API reference: DeleteObject). */
 export async function deleteObject(ctx: OperationContext): Promise<void> {
   await ctx.store.deleteObject(ctx.bucketName, ctx.key);
   sendEmpty(ctx, 204);

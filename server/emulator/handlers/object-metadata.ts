@@ -1,5 +1,5 @@
 // The headers an object keeps (taken at PutObject or InitiateMultipartUpload) and the headers
-// GetObject / HeadObject answer with (§1.1, §1.8).
+// GetObject / HeadObject answer with (OSS API reference: InitiateMultipartUpload, GetObject).
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { STORAGE_CLASSES } from '../../../lib/oss/storage-class.ts';

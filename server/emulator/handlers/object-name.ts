@@ -1,8 +1,7 @@
+import { objectNameProblem } from '../../../lib/oss/object-name.ts';
 import { ossError } from '../errors.ts';
 
-/** OSS object names: 1..1023 UTF-8 bytes, not starting with / or \ (§1.7). */
+/** OSS's object-name rule (lib/oss/object-name.ts), failing as OSS does: InvalidObjectName. */
 export function checkObjectName(key: string): void {
-  if (Buffer.byteLength(key, 'utf8') > 1023 || key.startsWith('/') || key.startsWith('\\')) {
-    throw ossError.invalidObjectName();
-  }
+  if (objectNameProblem(key) !== undefined) throw ossError.invalidObjectName();
 }

@@ -1,16 +1,18 @@
 // What every operation handler receives once routing and authentication are done, and the hook the
 // lead's upload-callback feature plugs into.
 
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { uriEncode } from '../../../lib/oss/uri-encode.ts';
-import type { Authenticator, Principal } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/auth-types.ts';
+import type { Authenticator } from '../auth/authenticate.ts';
 import { ossError } from '../errors.ts';
 import type { Address } from '../http/addressing.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Query } from '../http/query.ts';
+import type { BucketState } from '../persistence/bucket-state.ts';
 import type { ObjectRecord } from '../persistence/records.ts';
-import type { BucketState, Store } from '../persistence/store.ts';
-import type { RequestValidator } from '../request-pipeline.ts';
-import type { Operation } from '../routing/operations.ts';
+import type { Store } from '../persistence/store.ts';
+import type { Operation, OperationName } from '../routing/operations.ts';
 
 export interface ObjectStoredEvent {
   operation: 'PutObject' | 'PostObject' | 'CompleteMultipartUpload';
@@ -80,3 +82,12 @@ export function integerParam(
     throw ossError.invalidArgument(`Invalid ${name}.`, name, raw);
   return Math.min(Number(raw), max);
 }
+
+/** Checks of an authorized request before its handler reads the body (see PipelineDeps.validateRequest). */
+export type RequestValidator = (
+  operation: OperationName,
+  req: IncomingMessage,
+  query: Query,
+  /** Where the request's options are; defaults to req.headers (PostObject passes its form fields). */
+  fields?: IncomingHttpHeaders,
+) => Promise<void>;

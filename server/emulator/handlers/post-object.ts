@@ -1,4 +1,4 @@
-// PostObject (`POST /` with a multipart/form-data body, §12): a browser form upload. Everything is in
+// PostObject (`POST /` with a multipart/form-data body, OSS API reference: PostObject): a browser form upload. Everything is in
 // the form: key, credentials, base64 policy and its signature, object metadata, the upload callback,
 // and last the file, which is streamed to disk like a PutObject body (never held in memory).
 //
@@ -130,7 +130,7 @@ function metadataHeaders(form: PostForm): IncomingHttpHeaders {
   for (const [name, value] of form.fields) {
     if (METADATA_FIELDS.includes(name) || name.startsWith('x-oss-meta-')) headers[name] = value;
   }
-  // Precedence (§12.1): x-oss-content-type, then the form's Content-Type, then the file part's.
+  // Precedence (OSS API reference: PostObject): x-oss-content-type, then the form's Content-Type, then the file part's.
   const contentType =
     form.fields.get('x-oss-content-type') ?? form.fields.get('content-type') ?? form.fileContentType;
   if (contentType !== undefined) headers['content-type'] = contentType;

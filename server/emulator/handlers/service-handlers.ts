@@ -1,5 +1,5 @@
-// ListBuckets (GetService, `GET /` on the bare endpoint, §19.3) and GetBucketInfo (`GET /?bucketInfo`,
-// §1.12): the emulator's buckets described as OSS describes buckets.
+// ListBuckets (GetService, `GET /` on the bare endpoint, OSS API reference: ListBuckets (GetService)) and GetBucketInfo (`GET /?bucketInfo`,
+// OSS API reference: GetBucketInfo): the emulator's buckets described as OSS describes buckets.
 
 import { buildXml, type XmlObject } from '../../../lib/oss/xml.ts';
 import { EMULATOR_DEFAULTS } from '../../config/emulator-defaults.ts';
@@ -51,7 +51,7 @@ export async function listBuckets(ctx: ServiceContext): Promise<void> {
     .sort(compareKeys);
   const page = names.slice(0, maxKeys);
   const truncated = names.length > page.length;
-  // Prefix, Marker, MaxKeys, IsTruncated and NextMarker appear only in a truncated answer (§19.3).
+  // Prefix, Marker, MaxKeys, IsTruncated and NextMarker appear only in a truncated answer (OSS API reference: ListBuckets (GetService)).
   sendXml(
     ctx,
     200,

@@ -1,4 +1,4 @@
-// Object tagging, DeleteMultipleObjects and GetObjectMeta (§15–§17).
+// Object tagging, DeleteMultipleObjects and GetObjectMeta (OSS API reference: object tagging, DeleteMultipleObjects, GetObjectMeta).
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

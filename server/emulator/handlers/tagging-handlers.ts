@@ -1,4 +1,4 @@
-// PutObjectTagging, GetObjectTagging, DeleteObjectTagging (`?tagging` on an object, §15). Tags live in
+// PutObjectTagging, GetObjectTagging, DeleteObjectTagging (`?tagging` on an object, OSS API reference: PutObjectTagging, GetObjectTagging, DeleteObjectTagging). Tags live in
 // the object's metadata; changing them leaves its data, ETag and LastModified alone.
 
 import { ossError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Which bucket and key a request means (§0.1). Three styles, tried in this order:
+// Which bucket and key a request means (OSS documentation: "OSS domain names" (virtual-hosted and path-style access)). Three styles, tried in this order:
 //
 // 1. Virtual host: Host is `<bucket>.localhost` or `<bucket>.<configured host>` (any port). The whole
 //    path is the key.

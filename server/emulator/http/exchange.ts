@@ -1,5 +1,5 @@
 // One request/response pair as the emulator sees it, and the only code that writes responses:
-// every reply, success or OssError, gets the OSS common headers here (§0.3, §2.1).
+// every reply, success or OssError, gets the OSS common headers here (OSS API reference: "Common HTTP headers", "Error responses").
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildXml } from '../../../lib/oss/xml.ts';
@@ -83,7 +83,7 @@ export function renderErrorXml(error: OssError, requestId: string, hostId: strin
 
 /**
  * Renders any failure as OSS does. HEAD responses cannot carry a body, so OSS moves the error XML into
- * a base64 `x-oss-err` header (§1.9). Anything that is not an OssError is an emulator bug: 500.
+ * a base64 `x-oss-err` header (OSS API reference: HeadObject). Anything that is not an OssError is an emulator bug: 500.
  */
 export function sendError(ex: Exchange, error: unknown): void {
   // A client that hung up (mid-body or mid-download) is not an emulator fault: nothing to report.

@@ -1,4 +1,4 @@
-// x-oss-request-id as real OSS forms it (§0.3): 24 uppercase hex digits, the first 8 being the server's
+// x-oss-request-id as real OSS forms it (OSS API reference: "Common HTTP headers"): 24 uppercase hex digits, the first 8 being the server's
 // Unix time in seconds. Clients and logs correlate on it, and tests can read the server clock from it.
 
 import { randomBytes } from 'node:crypto';

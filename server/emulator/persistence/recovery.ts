@@ -15,6 +15,7 @@
 
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { BucketState, UploadState } from './bucket-state.ts';
 import { mkdirDurably } from './durable-fs.ts';
 import { listJsonFiles, writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
@@ -33,7 +34,6 @@ import {
   secondPrecision,
   type UploadRecord,
 } from './records.ts';
-import type { BucketState, UploadState } from './store.ts';
 
 /** What a bucket holds, apart from its own record. */
 export type BucketContents = Omit<BucketState, 'record'>;

@@ -10,6 +10,8 @@ import { constants, copyFile, link, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type OssError, ossError } from '../errors.ts';
+import { BlobReaders } from './blob-readers.ts';
+import type { BucketState, UploadState } from './bucket-state.ts';
 import { mkdirDurably, removeDurably, syncDirectory } from './durable-fs.ts';
 import { writeJson } from './json-file.ts';
 import { SortedKeys } from './key-order.ts';
@@ -25,18 +27,6 @@ import {
   type UploadRecord,
 } from './records.ts';
 import { type BucketContents, type RecoveredData, recoverDataDir } from './recovery.ts';
-
-export interface UploadState {
-  record: UploadRecord;
-  parts: Map<number, PartRecord>;
-}
-
-export interface BucketState {
-  record: BucketRecord;
-  objects: Map<string, ObjectRecord>;
-  keys: SortedKeys;
-  uploads: Map<string, UploadState>;
-}
 
 /** What CompleteMultipartUpload decided, after validating the request against the upload. */
 export interface CompletePlan {
@@ -55,8 +45,7 @@ export interface ObjectLease {
 export class Store {
   private readonly buckets: Map<string, BucketState>;
   private readonly locks = new KeyedLock();
-  private readonly readers = new Map<string, number>();
-  private readonly doomed = new Set<string>();
+  private readonly blobReaders: BlobReaders;
   /** Contents of bucket directories whose bucket.json is lost, by directory name (recovery.ts). */
   private readonly parked: Map<string, BucketContents>;
 
@@ -67,6 +56,7 @@ export class Store {
   ) {
     this.buckets = recovered.buckets;
     this.parked = recovered.parked;
+    this.blobReaders = new BlobReaders((blob) => layout.blobFile(blob));
   }
 
   /** Opens the data dir; the caller must hold its lock (data-dir-lock.ts), as recovery cleans up freely. */
@@ -221,24 +211,7 @@ export class Store {
   leaseObject(bucketName: string, key: string): ObjectLease | undefined {
     const record = this.getObject(bucketName, key);
     if (!record) return undefined;
-    for (const { blob } of record.extents) this.readers.set(blob, (this.readers.get(blob) ?? 0) + 1);
-    let released = false;
-    return {
-      record,
-      release: () => {
-        if (released) return;
-        released = true;
-        for (const { blob } of record.extents) {
-          const left = (this.readers.get(blob) ?? 1) - 1;
-          if (left > 0) {
-            this.readers.set(blob, left);
-            continue;
-          }
-          this.readers.delete(blob);
-          if (this.doomed.delete(blob)) void rm(this.layout.blobFile(blob), { force: true });
-        }
-      },
-    };
+    return { record, release: this.blobReaders.pin(record.extents.map((e) => e.blob)) };
   }
 
   async deleteObject(bucketName: string, key: string): Promise<void> {
@@ -520,13 +493,9 @@ export class Store {
     await this.freeBlobs([...upload.parts.values()].filter(freePart).map((p) => p.blob));
   }
 
-  // --- blobs ---------------------------------------------------------------------------------------
-
-  private async freeBlobs(blobs: string[]): Promise<void> {
-    for (const blob of blobs) {
-      if (this.readers.has(blob)) this.doomed.add(blob);
-      else await rm(this.layout.blobFile(blob), { force: true });
-    }
+  /** Blobs no record points to any more. */
+  private freeBlobs(blobs: string[]): Promise<void> {
+    return this.blobReaders.free(blobs);
   }
 }
 

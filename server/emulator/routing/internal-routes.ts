@@ -9,23 +9,9 @@ import { type Exchange, sendBody, sendEmpty } from '../http/exchange.ts';
 import type { Query } from '../http/query.ts';
 import type { Store } from '../persistence/store.ts';
 import { localToolsOnly, notFromPages } from '../security/local-tools-only.ts';
+import type { InternalRoute } from './internal-route.ts';
 
 export const INTERNAL_PREFIX = '/-/';
-
-export interface InternalRequest {
-  exchange: Exchange;
-  /** Path after `/-/`, still percent-encoded. */
-  path: string;
-  query: Query;
-  params: string[];
-}
-
-export interface InternalRoute {
-  method: string;
-  /** Matched against the path after `/-/`; capture groups become `params`. */
-  path: RegExp;
-  handle(request: InternalRequest): Promise<void>;
-}
 
 export interface InternalRouteDeps {
   store: Store;

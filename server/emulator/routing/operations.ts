@@ -8,7 +8,7 @@
 // GetObject or DeleteObject, which would overwrite, read or delete the object instead.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { OssAction } from '../auth/authenticate.ts';
+import type { OssAction } from '../auth/auth-types.ts';
 import { ossError } from '../errors.ts';
 import type { Query } from '../http/query.ts';
 
@@ -56,6 +56,11 @@ export interface Operation {
   header?: SelectingHeader;
   /** RAM action checked with authorize() before the handler runs. */
   action: OssAction;
+  /**
+   * Writes that can set tags: sending `x-oss-tagging` also needs oss:PutObjectTagging (OSS API
+   * reference, "RAM policies": PutObject, InitiateMultipartUpload and CopyObject with tags).
+   */
+  setsTags?: true;
   /**
    * Who authenticates and authorizes. 'request' (default): the pipeline checks the request signature
    * and `action` on the addressed bucket/key. 'each-key': the pipeline checks the signature, the
@@ -120,6 +125,7 @@ export const OPERATIONS: readonly Operation[] = [
     scope: 'object',
     subresource: 'uploads',
     action: 'oss:PutObject',
+    setsTags: true,
   },
   {
     name: 'UploadPartCopy',
@@ -172,8 +178,9 @@ export const OPERATIONS: readonly Operation[] = [
     scope: 'object',
     header: 'x-oss-copy-source',
     action: 'oss:PutObject',
+    setsTags: true,
   },
-  { name: 'PutObject', method: 'PUT', scope: 'object', action: 'oss:PutObject' },
+  { name: 'PutObject', method: 'PUT', scope: 'object', action: 'oss:PutObject', setsTags: true },
   { name: 'GetObject', method: 'GET', scope: 'object', action: 'oss:GetObject' },
   {
     name: 'GetObjectMeta',

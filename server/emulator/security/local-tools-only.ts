@@ -5,7 +5,7 @@
 
 import { isLoopbackAddress } from '../../net/addresses.ts';
 import { type Exchange, sendBody } from '../http/exchange.ts';
-import type { InternalRequest, InternalRoute } from '../routing/internal-routes.ts';
+import type { InternalRequest, InternalRoute } from '../routing/internal-route.ts';
 import { pageRequest } from './page-request.ts';
 
 const refuse = (exchange: Exchange, error: string) =>

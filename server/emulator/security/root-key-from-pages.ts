@@ -5,7 +5,7 @@
 // uses STS credentials, which only the token service hands out, and which are not checked here).
 
 import type { IncomingMessage } from 'node:http';
-import type { Principal } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/auth-types.ts';
 import type { CorsConfig } from '../cors/cors-config.ts';
 import { findCorsRule } from '../cors/cors-match.ts';
 import { ossError } from '../errors.ts';

@@ -7,7 +7,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc64, crc64ToHeader } from '../../../lib/oss/crc64.ts';
-import type { Authenticator, OssAction } from '../auth/authenticate.ts';
+import type { OssAction } from '../auth/auth-types.ts';
+import type { Authenticator } from '../auth/authenticate.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../server.ts';
 
 export const BUCKET = 'test-bucket';

@@ -193,6 +193,7 @@ export class DashboardView extends LitElement {
       <div class="columns">
         <section aria-labelledby="uploads-heading">
           <h3 id="uploads-heading">Unfinished uploads in <span class="name">${where}</span></h3>
+          ${m.allUsers ? html`<p class="muted">Every user’s uploads: you administer Skylift. Uploads started elsewhere show as orphans.</p>` : null}
           <oss-problem context="Listing uploads" .problem=${m.listProblem}></oss-problem>
           <p class="summary" role="status" aria-live="polite">
             ${m.listed ? `${m.uploads.length} unfinished, ${orphans} ${orphans === 1 ? 'orphan' : 'orphans'}.` : 'Loading…'}
