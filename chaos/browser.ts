@@ -5,7 +5,10 @@
 // service workers that this class closes: emulation sent to a stopped worker waits until the worker
 // runs again, and a worker that starts again after a stop has lost it. So a blank "watch" page (not
 // of the app's origin: the worker never counts it as a window) follows the workers' running status over
-// DevTools, and re-applies offline to a worker that starts again.
+// DevTools, and re-applies offline to a worker that starts again. A third gap: a worker stopped while
+// its emulation is offline keeps that emulation in Chromium's network layer after it starts again,
+// unseen by Playwright (navigator.onLine true, every fetch "Failed to fetch"), and going online never
+// reaches it. So the runner lifts offline from the workers before it stops them, and puts it back after.
 
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -94,7 +97,10 @@ export class Browser {
 
   /** Terminates every service worker, as Chromium does to an idle or misbehaving one (DevTools "Stop"). */
   async stopWorkers(): Promise<void> {
+    const offline = this.offline;
+    if (offline) await this.setOffline(false);
     await this.watch.send('ServiceWorker.stopAllWorkers');
+    if (offline) await this.setOffline(true);
   }
 
   /** SIGKILL to every process of the browser at once, as a crash or a power cut leaves it. */
