@@ -158,6 +158,25 @@ describe('with Background Sync', () => {
     expect(engine.mostAtOnce).toBe(1);
   });
 
+  it("a page's request during a run gets a run after it: the run going may have passed its upload over", async () => {
+    fakeWorker({ sync: true });
+    const engine = new ScriptedEngine();
+    const driver = driverFor(engine);
+    driver.requestRun();
+    await until(() => engine.runs === 1);
+    // e.g. a resume of an upload this run already tried while it was paused
+    driver.requestRun();
+    driver.requestRun();
+    // Their decisions (permission, registration) settle in microtasks, all before the next timer.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await engine.finish(false);
+    await until(() => engine.runs === 2);
+    await engine.finish(false);
+    await driver.idle();
+    expect(engine.runs).toBe(2);
+    expect(engine.mostAtOnce).toBe(1);
+  });
+
   it('blocked for the site: runs directly, and pages hear that uploads need them', async () => {
     const { registered } = fakeWorker({ sync: true, permission: 'denied' });
     const engine = new ScriptedEngine();

@@ -81,6 +81,21 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
     });
     return pass;
   };
+  /**
+   * A run that starts after now, for a page's request: a run under way may already have passed over
+   * what the request is about (an upload resumed after the run tried it), so one more follows it.
+   */
+  let followUp: Promise<boolean> | undefined;
+  const runFreshPass = (): Promise<boolean> => {
+    if (!pass) return runPass();
+    followUp ??= pass
+      .catch(() => undefined)
+      .then(() => {
+        followUp = undefined;
+        return runPass();
+      });
+    return followUp;
+  };
 
   /** Runs here and now, again while work remains and the browser keeps this worker alive. */
   const runDirectly = (): void => {
@@ -131,11 +146,11 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
       const decision = syncPermitted().then(async (permitted) => {
         if (!permitted) return runDirectly();
         await queue.registerSync();
-        // A page is there and asked (it opened, queued files, clicked): run now too, unless a run
-        // is under way. The sync event may not come for minutes: Chromium retries an event that
+        // A page is there and asked (it opened, queued files, clicked): run now too, or right after
+        // the run under way. The sync event may not come for minutes: Chromium retries an event that
         // failed, or whose worker it stopped, only after a backoff of 5 minutes and more, and
         // registering the tag again does not bring that forward (e2e/upload-worker-stopped.spec.ts).
-        await runPass();
+        await runFreshPass();
       });
       deciding = deciding.then(() => decision).catch(() => undefined);
     },
