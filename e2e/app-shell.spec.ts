@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 import { pngSize } from './png-size.ts';
 
 test.describe('installable app shell', () => {

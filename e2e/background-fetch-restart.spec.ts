@@ -9,9 +9,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 import { BACKGROUND_FETCH_MIN_BYTES_SETTING } from '../sw/background-fetch/transport.ts';
 import { killBrowser, launchProfile } from './browsers.ts';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.ts';
 import { expect, test } from './fixtures/upload-stack.ts';
 import { temporaryParts } from './oss-listing.ts';
 import {

@@ -84,7 +84,7 @@ test('@needs-background-fetch abort during a background fetch leaves no object, 
   await expect
     .poll(() => stack.log.of('PostObject').filter((r) => r.status === 200).length, { timeout: 30_000 })
     .toBeGreaterThanOrEqual(2);
-  await askWorker(page, { type: 'upload/command', uploadId: id, command: 'abort' });
+  await askWorker(page, { type: 'upload/command', uploadId: id!, command: 'abort' });
 
   await expect.poll(() => temporaryParts(stack.target), { timeout: 30_000 }).toEqual([]);
   await expect

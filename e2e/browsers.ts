@@ -1,9 +1,9 @@
-// The browsers the e2e suites drive through Playwright, and how: Chromium (e2e/chromium.ts) and
+// The browsers the e2e suites drive through Playwright, and how: Chromium (harness/chromium.ts) and
 // Firefox. WebKit is driven through WebKitWebDriver instead (e2e/webkit/).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { type BrowserContext, chromium, firefox, type LaunchOptions } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 
 export type PlaywrightBrowser = 'chromium' | 'firefox';
 

@@ -4,14 +4,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
-import { signRequestV4 } from '../lib/oss/sign-v4.ts';
-import { objectUrl } from '../lib/oss-client/object-url.ts';
-import type { UploadView } from '../lib/protocol/messages.ts';
+import type { Page } from '@playwright/test';
+import { type AppPage, enqueueFiles, uploadViews } from '../harness/app-page.ts';
+import { type EmulatorTarget, emulatorRequest as rootRequest } from '../harness/emulator-root.ts';
 import type { UploadOptions } from '../lib/protocol/upload-options.ts';
 import { E2E_EMULATOR_PORT } from '../playwright.config.ts';
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
 import { UPLOAD_DB_NAME } from '../sw/store/schema.ts';
+
+export type { AppPage } from '../harness/app-page.ts';
+export { askWorker, keyPrefix, openApp, uploadViews, workerControls } from '../harness/app-page.ts';
+export type { EmulatorTarget } from '../harness/emulator-root.ts';
 
 export const MiB = 1024 * 1024;
 
@@ -39,31 +42,14 @@ export function sha256OfFile(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-export interface EmulatorTarget {
-  url: string;
-  bucket: string;
-}
-
 export const DEFAULT_EMULATOR: EmulatorTarget = {
   url: `http://127.0.0.1:${E2E_EMULATOR_PORT}`,
   bucket: EMULATOR_DEFAULTS.bucket,
 };
 
 /** A request to the emulator signed with its root key (the test's own view, not the app's). */
-export async function emulatorRequest(
-  method: string,
-  key: string,
-  target = DEFAULT_EMULATOR,
-): Promise<Response> {
-  const credentials = {
-    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-  };
-  const headers = await signRequestV4({ method, bucket: target.bucket, key }, credentials, {
-    region: EMULATOR_DEFAULTS.region,
-    now: new Date(),
-  });
-  return fetch(objectUrl(target.url, target.bucket, key), { method, headers });
+export function emulatorRequest(method: string, key: string, target = DEFAULT_EMULATOR): Promise<Response> {
+  return rootRequest(method, key, target);
 }
 
 export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Promise<string | undefined> {
@@ -74,105 +60,17 @@ export async function objectSha256(key: string, target = DEFAULT_EMULATOR): Prom
     .digest('hex');
 }
 
-/**
- * What the helpers below need of a page. Playwright's Page has it, and so has the WebKit suite's
- * page driven over WebDriver (e2e/webkit/webdriver-page.ts): one set of helpers for every browser.
- */
-export interface AppPage {
-  /** A path is taken relative to the app's origin. */
-  goto(url: string): Promise<unknown>;
-  reload(): Promise<unknown>;
-  evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
-  /** Sets the files of the (light-DOM) file input `selector` from paths on disk. */
-  setInputFiles(selector: string, files: string[]): Promise<void>;
-}
-
-/** Opens the app and waits until its service worker controls the page. */
-export async function openApp(page: AppPage): Promise<void> {
-  await page.goto('/');
-  await workerControls(page);
-}
-
-/** Waits until the service worker controls the open page (it registers on the first visit). */
-export async function workerControls(page: AppPage): Promise<void> {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)))) await page.reload();
-  await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
-}
-
-/** The key prefix the token service allows (keys outside it are refused by OSS). */
-export async function keyPrefix(page: AppPage): Promise<string> {
-  return page.evaluate(async () => {
-    const response = await fetch('/api/credentials', {
-      method: 'POST',
-      headers: { Accept: 'application/json' },
-    });
-    return ((await response.json()) as { prefix: string }).prefix;
-  });
-}
-
-/** Posts one page→worker request and returns the worker's reply. */
-export async function askWorker<T>(page: AppPage, request: unknown): Promise<T> {
-  return page.evaluate(async (message) => {
-    const registration = await navigator.serviceWorker.ready;
-    const channel = new MessageChannel();
-    const reply = new Promise((resolve) => {
-      channel.port1.onmessage = (event) => resolve(event.data);
-    });
-    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(message, [channel.port2]);
-    return reply;
-  }, request) as Promise<T>;
-}
-
 /** Hands disk files to the worker with full options, through a file input (disk-backed Files). */
-export async function enqueueWithOptions(
+export function enqueueWithOptions(
   page: AppPage,
   files: DiskFile[],
   options: UploadOptions[],
 ): Promise<string[]> {
-  await page.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.id = 'e2e-files';
-    input.hidden = true;
-    document.body.append(input);
-  });
-  await page.setInputFiles(
-    '#e2e-files',
+  return enqueueFiles(
+    page,
     files.map((f) => f.path),
+    options,
   );
-  const reply = await page.evaluate(async (opts) => {
-    const input = document.getElementById('e2e-files') as HTMLInputElement;
-    const items = [...(input.files ?? [])].map((file, i) => ({ file, options: opts[i] }));
-    input.remove();
-    const registration = await navigator.serviceWorker.ready;
-    const channel = new MessageChannel();
-    const answer = new Promise<{ ok: boolean; uploadIds?: string[]; error?: string }>((resolve) => {
-      channel.port1.onmessage = (event) => resolve(event.data);
-    });
-    (navigator.serviceWorker.controller ?? registration.active)!.postMessage(
-      { type: 'upload/enqueue', items },
-      [channel.port2],
-    );
-    return answer;
-  }, options);
-  expect(reply.error).toBeUndefined();
-  return reply.uploadIds ?? [];
-}
-
-/**
- * Current views as the worker reports them: unfinished uploads, then the newest page of finished ones
- * (also resumes unfinished uploads: it is the page's hello).
- */
-export async function uploadViews(page: AppPage): Promise<UploadView[]> {
-  const reply = await askWorker<{ uploads?: UploadView[]; history?: UploadView[] }>(page, {
-    type: 'upload/hello',
-  });
-  return [...(reply.uploads ?? []), ...(reply.history ?? [])];
 }
 
 /** The list item the upload-queue component renders for an upload. */

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import OSS from 'ali-oss';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 import { EMULATOR_DEFAULTS } from '../server/config/emulator-defaults.ts';
-import { CHROMIUM_ARGS, chromiumExecutable } from './chromium.ts';
 import { expect, test } from './fixtures/upload-stack.ts';
 import {
   enqueueWithOptions,

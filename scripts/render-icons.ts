@@ -3,7 +3,7 @@
 // The PNGs are committed; run this again only when an SVG changes.
 import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../harness/chromium.ts';
 
 const targets = [
   { svg: 'public/icons/icon.svg', png: 'public/icons/icon-192.png', size: 192 },

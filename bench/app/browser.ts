@@ -1,4 +1,4 @@
-// Chromium as the e2e tests launch it (e2e/chromium.ts), one fresh browser per measurement so no run
+// Chromium as the e2e tests launch it (harness/chromium.ts), one fresh browser per measurement so no run
 // inherits another's caches or processes. A persistent context on a temp profile, because its main
 // process can then be found (its command line names the profile), measured and killed.
 
@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../e2e/chromium.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../harness/chromium.ts';
 import { cpuSecondsBetween, readCpuSeconds } from '../lib/process-stats.ts';
 import {
   childrenMatching,

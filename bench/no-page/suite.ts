@@ -12,7 +12,6 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from '@playwright/test';
 import { killBrowser, launchProfile } from '../../e2e/browsers.ts';
-import { CHROMIUM_ARGS, chromiumExecutable } from '../../e2e/chromium.ts';
 import { startUploadStack } from '../../e2e/fixtures/upload-stack.ts';
 import {
   type DiskFile,
@@ -23,6 +22,7 @@ import {
   openApp,
   setWorkerSetting,
 } from '../../e2e/upload-support.ts';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../harness/chromium.ts';
 import { BACKGROUND_FETCH_MIN_BYTES_SETTING } from '../../sw/background-fetch/transport.ts';
 import { info, type Measurement } from '../lib/measurement.ts';
 import { progress } from '../lib/progress.ts';

@@ -1,6 +1,7 @@
 // `npm run emulator -- --port 9000 --data ./.data --host 127.0.0.1 --bucket skylift-dev
 //   --access-key-id X --access-key-secret Y [--callback-timeout-ms 5000]
 //   [--cors-origin http://localhost:8080 ...] [--allowed-host NAME ...] [--callback-allow 127.0.0.1 ...]
+//   [--sts-min-duration-seconds 1] [--request-log requests.jsonl]
 //   [--fault-error-rate 0.05 --fault-error-status 503 --fault-reset-rate 0.02 --fault-latency-ms 50
 //    --fault-bandwidth 10000000 --fault-ops UploadPart,PutObject --fault-seed 42 --fault-drop-next 1
 //    --fault-lose-answer-rate 0.05 --fault-lose-answer-next 1]`
@@ -13,6 +14,7 @@ import { normaliseHostName } from '../net/addresses.ts';
 import { networkList } from '../net/network-list.ts';
 import { checkOriginPattern } from '../net/origin-pattern.ts';
 import { type FaultConfig, FaultConfigError, parseFaultConfig } from './faults/fault-config.ts';
+import { createRequestLog } from './faults/request-log.ts';
 import { DataDirLockedError, startEmulator } from './server.ts';
 
 const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--data ${EMULATOR_DEFAULTS.dataDir}] [--host ${EMULATOR_DEFAULTS.host}]
@@ -20,6 +22,8 @@ const USAGE = `Usage: npm run emulator -- [--port ${EMULATOR_DEFAULTS.port}] [--
   [--cors-origin ORIGIN]... (default ${EMULATOR_DEFAULTS.corsOrigins.join(' and ')}; * allows every web page)
   [--allowed-host NAME]... (host names besides localhost and loopback IPs that requests may address)
   [--callback-allow IP_OR_CIDR]... (loopback/private networks upload callbacks may call; none by default)
+  [--sts-min-duration-seconds N] (shortest STS token it issues; default 900 as real STS, 1 to watch tokens expire)
+  [--request-log FILE] (appends one JSON line per OSS request: operation, key, uploadId, partNumber, status, bytes, times)
   [--fault-error-rate 0..1] [--fault-error-status 500|503] [--fault-reset-rate 0..1] [--fault-latency-ms N]
   [--fault-bandwidth BYTES_PER_SECOND] [--fault-ops UploadPart,PutObject] [--fault-seed N] [--fault-drop-next N]
   [--fault-lose-answer-rate 0..1] [--fault-lose-answer-next N]
@@ -46,6 +50,8 @@ const OPTIONS = {
   'cors-origin': { type: 'string', multiple: true },
   'allowed-host': { type: 'string', multiple: true },
   'callback-allow': { type: 'string', multiple: true },
+  'sts-min-duration-seconds': { type: 'string' },
+  'request-log': { type: 'string' },
   'fault-error-rate': { type: 'string' },
   'fault-error-status': { type: 'string' },
   'fault-reset-rate': { type: 'string' },
@@ -119,6 +125,15 @@ try {
   fail(`Invalid --fault-* flags: ${error.message}`);
 }
 const callbackTimeoutMs = numberFlag('callback-timeout-ms');
+const stsMinDurationSeconds = numberFlag('sts-min-duration-seconds');
+if (
+  stsMinDurationSeconds !== undefined &&
+  !(Number.isInteger(stsMinDurationSeconds) && stsMinDurationSeconds >= 1)
+) {
+  fail(
+    `Invalid --sts-min-duration-seconds ${values['sts-min-duration-seconds']}: a whole number of seconds, at least 1`,
+  );
+}
 const corsOrigins = listFlag('cors-origin', checkOriginPattern, EMULATOR_DEFAULTS.corsOrigins);
 const allowedHosts = listFlag('allowed-host', normaliseHostName);
 const callbackAllowedNetworks = listFlag('callback-allow', (entry) => networkList([entry]));
@@ -126,6 +141,7 @@ const callbackAllowedNetworks = listFlag('callback-allow', (entry) => networkLis
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`Invalid --port ${values.port}`);
 
+const requestLog = values['request-log'] ? createRequestLog(values['request-log']) : undefined;
 const emulator = await startEmulator({
   host: values.host,
   port,
@@ -139,6 +155,8 @@ const emulator = await startEmulator({
   corsOrigins,
   allowedHosts,
   callbackAllowedNetworks,
+  stsMinDurationSeconds,
+  faultInjector: requestLog?.faultInjector,
 }).catch((error: unknown) => {
   if (error instanceof DataDirLockedError) fail(`${error.message} (--data).`);
   throw error;
@@ -152,7 +170,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     emulator.close().then(
-      () => process.exit(0),
+      () => {
+        requestLog?.close();
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);

@@ -33,6 +33,8 @@ export type FaultInjector = (
   operation: OperationName,
   req: IncomingMessage,
   res: ServerResponse,
+  /** The most likely reading of the URL (addressCandidates' first): bucket and key, before authentication. */
+  address: Address,
 ) => Promise<'handled' | undefined>;
 
 export interface PipelineDeps {
@@ -153,7 +155,7 @@ export function createRequestListener(
       if (preflightCors(exchange, corsBucket?.record.cors) === 'answered') return;
 
       let operation = selectOperation(method, scopeOf(address), query, req.headers);
-      if ((await deps.faultInjector?.(operation.name, req, res)) === 'handled') return;
+      if ((await deps.faultInjector?.(operation.name, req, res, address)) === 'handled') return;
 
       let principal: Principal | undefined;
       if (operation.authorization !== 'form') {

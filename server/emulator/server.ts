@@ -199,9 +199,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   // Before the operation: the caller's hook, then injected faults (the upload callback is validated
   // later, once the request is authorized).
-  const faultInjector: FaultInjector = async (operation, req, res) => {
-    if ((await options.faultInjector?.(operation, req, res)) === 'handled') return 'handled';
-    return faults.inject(operation, req, res);
+  const faultInjector: FaultInjector = async (operation, req, res, address) => {
+    if ((await options.faultInjector?.(operation, req, res, address)) === 'handled') return 'handled';
+    return faults.inject(operation, req, res, address);
   };
   const onObjectStored: ObjectStoredHook = async (event) =>
     (await options.onObjectStored?.(event)) === 'handled' ? 'handled' : callbacks.onObjectStored(event);

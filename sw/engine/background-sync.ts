@@ -4,7 +4,9 @@
 //
 // A sync event works within a time budget (the engine stops starting parts when it is spent). If
 // work remains, a new sync is registered while a window is open (it fires at once, or when the
-// network returns); with no window open the event fails, so Chromium retries it later.
+// network returns); with no window open the event fails, so Chromium retries it later. A request
+// from a page also runs the engine at once (one budgeted run, while the page's message keeps the
+// worker alive), so a sync that Chromium holds back never leaves an open page waiting.
 //
 // Where there is no Background Sync (Firefox, WebKit), or the site may not use it, the worker runs
 // the engine itself: on worker start, on each request from a page, and on each nudge from a page
@@ -41,7 +43,10 @@ export interface SyncDriverOptions {
 }
 
 export interface SyncDriver {
-  /** Asks for a run: a sync registration, or a direct run where Background Sync cannot be used. */
+  /**
+   * Asks for a run: a sync registration and a run at once unless one is going, or a direct run where
+   * Background Sync cannot be used.
+   */
   requestRun(): void;
   /**
    * A page with unfinished uploads is open: without Background Sync, start a run unless one is going
@@ -50,7 +55,7 @@ export interface SyncDriver {
   keepGoing(): Promise<void>;
   /** What becomes of unfinished uploads when no page is open, as this browser stands now. */
   afterPageCloses(): Promise<AfterPageCloses>;
-  /** Settles when the direct runs (no Background Sync) requested so far are over; for waitUntil. */
+  /** Settles when the runs requested so far (not those of sync events) are over; for waitUntil. */
   idle(): Promise<void>;
 }
 
@@ -71,6 +76,30 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
     // mid-event: the tag then stays registered and the new worker gets no sync event, so the upload
     // stalls (e2e/upload-update.spec.ts).
     return result.workRemains && !engine.drained;
+  };
+
+  /** The run a page's request or a sync event started, while it goes; resolves to whether work remains. */
+  let pass: Promise<boolean> | undefined;
+  const runPass = (): Promise<boolean> => {
+    pass ??= runOnce().finally(() => {
+      pass = undefined;
+    });
+    return pass;
+  };
+  /**
+   * A run that starts after now, for a page's request: a run under way may already have passed over
+   * what the request is about (an upload resumed after the run tried it), so one more follows it.
+   */
+  let followUp: Promise<boolean> | undefined;
+  const runFreshPass = (): Promise<boolean> => {
+    if (!pass) return runPass();
+    followUp ??= pass
+      .catch(() => undefined)
+      .then(() => {
+        followUp = undefined;
+        return runPass();
+      });
+    return followUp;
   };
 
   /** Runs here and now, again while work remains and the browser keeps this worker alive. */
@@ -102,7 +131,9 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
         runDirectly();
         return direct;
       }
-      if (!(await runOnce())) return;
+      // A run a page started may be under way: the event joins it rather than queue a second one
+      // behind it, which would stretch the event past the browser's limit.
+      if (!(await runPass())) return;
       const windows = await self.clients.matchAll({ type: 'window' });
       if (windows.length > 0) {
         await queue.registerSync();
@@ -118,9 +149,15 @@ export function createSyncDriver(options: SyncDriverOptions): SyncDriver {
       if (!hasSync) return runDirectly();
       // workbox's registerSync() only logs a refusal, and a user can block Background Sync in the
       // site settings: then uploads would wait forever. Ask first, and run directly when refused.
-      const decision = syncPermitted().then((permitted) =>
-        permitted ? queue.registerSync() : runDirectly(),
-      );
+      const decision = syncPermitted().then(async (permitted) => {
+        if (!permitted) return runDirectly();
+        await queue.registerSync();
+        // A page is there and asked (it opened, queued files, clicked): run now too, or right after
+        // the run under way. The sync event may not come for minutes: Chromium retries an event that
+        // failed, or whose worker it stopped, only after a backoff of 5 minutes and more, and
+        // registering the tag again does not bring that forward (e2e/upload-worker-stopped.spec.ts).
+        await runFreshPass();
+      });
       deciding = deciding.then(() => decision).catch(() => undefined);
     },
     async keepGoing() {

@@ -24,6 +24,33 @@ export async function uploadsInitiatedSince(
     .sort((a, b) => Date.parse(b.initiated) - Date.parse(a.initiated));
 }
 
+/** OSS lists `Initiated` to the second. */
+const INITIATED_PRECISION_MS = 1000;
+
+/**
+ * Other uploads of exactly `key` that OSS initiated at most `withinMs` before `uploadId` (by OSS's own
+ * clock, so device skew does not matter), except `others`: the ones a replay of the same Initiate
+ * created. A network stack resends a request whose reused connection closed before one byte of the
+ * answer (Chromium does, unseen by the page or the worker); OSS may have applied the first one.
+ */
+export async function replayedInitiates(
+  client: OssClient,
+  key: string,
+  uploadId: string,
+  withinMs: number,
+  others: ReadonlySet<string> = new Set(),
+): Promise<ListedUpload[]> {
+  const listed = (await client.listUploads(key)).filter((u) => u.key === key);
+  const ours = listed.find((u) => u.uploadId === uploadId);
+  if (!ours) return [];
+  const at = Date.parse(ours.initiated);
+  const from = at - withinMs - INITIATED_PRECISION_MS;
+  return listed.filter((u) => {
+    const initiated = Date.parse(u.initiated);
+    return u.uploadId !== uploadId && !others.has(u.uploadId) && initiated >= from && initiated <= at;
+  });
+}
+
 const isGone = (error: unknown) => error instanceof OssRequestError && error.code === 'NoSuchUpload';
 
 /**

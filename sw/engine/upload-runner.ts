@@ -22,7 +22,7 @@ import {
 } from './errors.ts';
 import { fileFingerprint } from './file-fingerprint.ts';
 import type { HandedFiles } from './handed-files.ts';
-import { uploadsInitiatedSince } from './initiated-uploads.ts';
+import { replayedInitiates, uploadsInitiatedSince } from './initiated-uploads.ts';
 import type { LinkMeter } from './link-meter.ts';
 import type { LiveProgress } from './live-progress.ts';
 import { completeHeaders, initiateHeaders, putObjectHeaders } from './object-headers.ts';
@@ -291,8 +291,24 @@ class UploadRun {
         const found = await this.adoptInitiated();
         if (found) return found;
       }
-      return this.ctx.client.initiateMultipartUpload(key, headers);
+      const sentAt = this.ctx.now();
+      const uploadId = await this.ctx.client.initiateMultipartUpload(key, headers);
+      // An answer does not prove the request went out once: abort what a replay of it created.
+      const replayed = await replayedInitiates(
+        this.ctx.client,
+        key,
+        uploadId,
+        this.ctx.now() - sentAt,
+        await this.ownedElsewhere(),
+      );
+      for (const extra of replayed) await this.ctx.client.abortMultipartUpload(key, extra.uploadId);
+      return uploadId;
     }, this.retryEnv());
+  }
+
+  /** Multipart uploads other uploads of this browser own (they may be of the same key). */
+  private async ownedElsewhere(): Promise<Set<string>> {
+    return new Set((await this.ctx.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
   }
 
   /**
@@ -301,8 +317,7 @@ class UploadRun {
    */
   private async adoptInitiated(): Promise<string | undefined> {
     const { key } = this.upload;
-    // Another upload of this browser to the same key owns its own multipart upload.
-    const others = new Set((await this.ctx.store.list()).flatMap((u) => (u.uploadId ? [u.uploadId] : [])));
+    const others = await this.ownedElsewhere();
     const ours = await uploadsInitiatedSince(this.ctx.client, key, this.upload.initiateStartedAt!, others);
     for (const extra of ours.slice(1)) await this.ctx.client.abortMultipartUpload(key, extra.uploadId);
     return ours[0]?.uploadId;

@@ -6,9 +6,18 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** Responses whose answer was cut after the request ran to its end (for the request log). */
+const cutAnswers = new WeakSet<ServerResponse>();
+
+/** Whether `res` was applied and then cut by this fault (true only once the handler began to answer). */
+export function answerWasLost(res: ServerResponse): boolean {
+  return cutAnswers.has(res);
+}
+
 /** Makes every way of starting `res` (its head, a first write, its end, a flush) cut the connection. */
 export function loseAnswer(req: IncomingMessage, res: ServerResponse): void {
   const cut = () => {
+    cutAnswers.add(res);
     req.socket.destroy();
     return res;
   };

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMULATOR_DEFAULTS } from '../../../server/config/emulator-defaults.ts';
+import { parseRequestLog } from '../../../server/emulator/faults/request-log.ts';
 import { sendXml } from '../../../server/emulator/http/exchange.ts';
 import { OPERATIONS } from '../../../server/emulator/routing/operations.ts';
 import { startEmulator } from '../../../server/emulator/server.ts';
+import { createStsClient } from '../../../server/token-service/sts-client.ts';
 import { BUCKET, send, startTestEmulator, type TestEmulator, xmlText } from '../../support/emulator.ts';
 import { REPO_ROOT } from '../../support/repo-root.ts';
 
@@ -241,6 +244,10 @@ describe('CLI', () => {
         'emulator.test',
         '--callback-allow',
         '127.0.0.1',
+        '--sts-min-duration-seconds',
+        '1',
+        '--request-log',
+        join(dataDir, 'requests.jsonl'),
       ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -268,9 +275,28 @@ describe('CLI', () => {
       expect((await preflight('http://localhost:8080')).status).toBe(403);
       const named = await send(match![1]!, 'GET', '/-/health', { headers: { Host: 'emulator.test:9000' } });
       expect(named.status).toBe(200);
+      // A one-second token (real STS refuses less than 900 s).
+      const sts = createStsClient({
+        accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
+        accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
+        endpoint: `${match![1]!}/-/sts`,
+      });
+      const token = await sts.assumeRole({
+        roleArn: EMULATOR_DEFAULTS.roleArn,
+        policy: { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:*'], Resource: ['*'] }] },
+        durationSeconds: 1,
+        sessionName: 'cli-test',
+      });
+      expect(Date.parse(token.expiration) - Date.now()).toBeLessThanOrEqual(1000);
+      // An unsigned GetObject is refused, and the request log says so.
+      expect((await send(match![1]!, 'GET', '/cli-bucket/logged.txt')).status).toBe(403);
       const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exit).toBe(0);
+      const log = parseRequestLog(await readFile(join(dataDir, 'requests.jsonl'), 'utf8'));
+      expect(log).toEqual([
+        expect.objectContaining({ operation: 'GetObject', key: 'logged.txt', status: 403, bytes: 0 }),
+      ]);
     } finally {
       child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
@@ -281,6 +307,7 @@ describe('CLI', () => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--port', 'abc'], /^Invalid --port abc$/m],
     [['--fault-error-rate', '2'], /^Invalid --fault-\* flags: /m],
+    [['--sts-min-duration-seconds', '0'], /^Invalid --sts-min-duration-seconds 0: /m],
     [['--cors-origin', 'localhost:8080'], /^Invalid --cors-origin: "localhost:8080" is not an origin/m],
     [['--allowed-host', 'evil/path'], /^Invalid --allowed-host: "evil\/path" is not a host name/m],
     [

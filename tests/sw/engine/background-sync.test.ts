@@ -44,13 +44,28 @@ type PermissionState = 'granted' | 'denied' | 'prompt';
 /** A service worker global: with or without SyncManager, the site's background-sync permission. */
 function fakeWorker({ sync, permission = 'granted' }: { sync: boolean; permission?: PermissionState }) {
   const registered: string[] = [];
+  let onSync: ((event: SyncEventLike) => void) | undefined;
   (globalThis as unknown as { self: unknown }).self = {
     registration: sync ? { sync: { register: async (tag: string) => registered.push(tag) } } : {},
     navigator: { permissions: { query: async () => ({ state: permission }) } },
     clients: { matchAll: async () => [] },
-    addEventListener: () => undefined,
+    addEventListener: (type: string, listener: (event: SyncEventLike) => void) => {
+      if (type === 'sync') onSync = listener;
+    },
   };
-  return { registered };
+  /** The browser fires the sync event of a registered tag; settles when the event's work is over. */
+  const fireSync = (): Promise<unknown> => {
+    let work: Promise<unknown> = Promise.resolve();
+    onSync?.({ tag: registered.at(-1) ?? '', lastChance: false, waitUntil: (p) => (work = p) });
+    return work.catch(() => undefined);
+  };
+  return { registered, fireSync };
+}
+
+interface SyncEventLike {
+  tag: string;
+  lastChance: boolean;
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 function driverFor(engine: ScriptedEngine) {
@@ -118,11 +133,48 @@ describe('with Background Sync', () => {
     const engine = new ScriptedEngine();
     const driver = driverFor(engine);
     driver.requestRun();
+    await until(() => engine.runs === 1);
     await driver.keepGoing();
+    await engine.finish(false);
     await driver.idle();
     expect(registered).toEqual(['workbox-background-sync:skylift-uploads']);
-    expect(engine.runs).toBe(0);
+    expect(engine.runs).toBe(1);
     expect(await driver.afterPageCloses()).toBe('background-sync');
+  });
+
+  it("a page's request runs the engine at once, and a sync event meanwhile joins that run", async () => {
+    // Chromium may hold the sync event back for minutes (a retry after the worker was stopped).
+    const { registered, fireSync } = fakeWorker({ sync: true });
+    const engine = new ScriptedEngine();
+    const driver = driverFor(engine);
+    driver.requestRun();
+    await until(() => engine.runs === 1);
+    expect(registered).toHaveLength(1);
+    const event = fireSync();
+    await engine.finish(false);
+    await event;
+    await driver.idle();
+    expect(engine.runs).toBe(1);
+    expect(engine.mostAtOnce).toBe(1);
+  });
+
+  it("a page's request during a run gets a run after it: the run going may have passed its upload over", async () => {
+    fakeWorker({ sync: true });
+    const engine = new ScriptedEngine();
+    const driver = driverFor(engine);
+    driver.requestRun();
+    await until(() => engine.runs === 1);
+    // e.g. a resume of an upload this run already tried while it was paused
+    driver.requestRun();
+    driver.requestRun();
+    // Their decisions (permission, registration) settle in microtasks, all before the next timer.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await engine.finish(false);
+    await until(() => engine.runs === 2);
+    await engine.finish(false);
+    await driver.idle();
+    expect(engine.runs).toBe(2);
+    expect(engine.mostAtOnce).toBe(1);
   });
 
   it('blocked for the site: runs directly, and pages hear that uploads need them', async () => {

@@ -623,6 +623,29 @@ describe('nothing sent twice, nothing left behind', () => {
     expect(await listedUploads(key)).toEqual([]);
   });
 
+  it('an Initiate the network stack sent twice (the first applied, its answer lost) leaves no second upload behind', async () => {
+    const real = fetchImpl;
+    let replayed = false;
+    fetchImpl = async (input, init) => {
+      const isInitiate = init?.method === 'POST' && new URL(String(input)).searchParams.has('uploads');
+      if (isInitiate && !replayed) {
+        replayed = true;
+        // What Chromium does when a reused connection closes before one byte of the answer: the
+        // request goes out again, unseen by the page or the worker. OSS applied the first one too.
+        await (await real(input, init)).arrayBuffer();
+      }
+      return real(input, init);
+    };
+    const e = engine();
+    const { file, bytes } = randomFile(300 * KiB);
+    const key = 'uploads/once/initiate-replayed.bin';
+    await e.enqueue([{ file, options: { key, partSize: 100 * KiB } }]);
+    expect((await e.run()).workRemains).toBe(false);
+    expect(replayed).toBe(true);
+    expect(await objectHash(key)).toBe(sha256(bytes));
+    expect(await listedUploads(key)).toEqual([]);
+  });
+
   it('an upload paused while its Initiate was in flight resumes the upload OSS created', async () => {
     const e = engine();
     const { file, bytes } = randomFile(300 * KiB);
