@@ -4,11 +4,10 @@
 import 'fake-indexeddb/auto';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorRequest } from '../../../harness/emulator-root.ts';
 import { createCredentialsProvider } from '../../../lib/credentials/credentials-provider.ts';
 import { createObjectStatusClient, OBJECT_STATUS_PATH } from '../../../lib/credentials/object-status.ts';
 import { KiB } from '../../../lib/oss/limits.ts';
-import { signRequestV4 } from '../../../lib/oss/sign-v4.ts';
-import { objectUrl } from '../../../lib/oss-client/object-url.ts';
 import type {
   BackgroundFetchManagerLike,
   BackgroundFetchPlan,
@@ -117,21 +116,9 @@ afterEach(() => {
   store.db.close();
 });
 
-async function rootGet(key: string, query: [string, string][] = []): Promise<Response> {
-  const credentials = {
-    accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
-    accessKeySecret: EMULATOR_DEFAULTS.accessKeySecret,
-  };
-  const headers = await signRequestV4(
-    { method: 'GET', bucket: EMULATOR_DEFAULTS.bucket, key, query },
-    credentials,
-    {
-      region: EMULATOR_DEFAULTS.region,
-      now: new Date(),
-    },
-  );
-  return fetch(objectUrl(stack.url, EMULATOR_DEFAULTS.bucket, key, query), { headers });
-}
+/** A GET with the emulator's root key: the test's own view of the bucket, never the product's. */
+const rootGet = (key: string, query: [string, string][] = []) =>
+  emulatorRequest('GET', key, { url: stack.url, bucket: EMULATOR_DEFAULTS.bucket }, query);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

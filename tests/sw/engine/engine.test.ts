@@ -6,6 +6,7 @@ import 'fake-indexeddb/auto';
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorRequest } from '../../../harness/emulator-root.ts';
 import { createCredentialsProvider } from '../../../lib/credentials/credentials-provider.ts';
 import { createObjectStatusClient, OBJECT_STATUS_PATH } from '../../../lib/credentials/object-status.ts';
 import type { TemporaryCredentials } from '../../../lib/credentials/temporary-credentials.ts';
@@ -119,14 +120,8 @@ function randomFile(size: number, name = `f-${size}.bin`): { file: File; bytes: 
   return { file: new File([bytes], name, { lastModified: 1_700_000_000_000 }), bytes };
 }
 
-async function getObject(key: string): Promise<Response> {
-  const creds = rootCredentials();
-  const headers = await signRequestV4({ method: 'GET', bucket: BUCKET, key }, creds, {
-    region: creds.region,
-    now: new Date(),
-  });
-  return fetch(objectUrl(creds.endpoint, BUCKET, key), { headers });
-}
+/** A GET with the emulator's root key: the test's own view of the bucket, never the engine's. */
+const getObject = (key: string) => emulatorRequest('GET', key, { url: stack.url, bucket: BUCKET });
 
 async function objectHash(key: string): Promise<string> {
   const response = await getObject(key);
