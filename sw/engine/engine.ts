@@ -517,7 +517,9 @@ export class UploadEngine {
     );
     this.live.forget(upload.id);
     this.finished(record);
-    if (inOss) await this.cleanUp();
+    // Also with nothing initiated: cleanups that waited for this upload (e.g. Background Fetch's
+    // temporaries, handed over before any Initiate) are due now, and no run may come soon.
+    await this.cleanUp();
   }
 
   /** Tells OSS about aborts it has not confirmed yet; what fails for want of a network waits for the next run. */

@@ -122,6 +122,11 @@ const rootGet = (key: string, query: [string, string][] = []) =>
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+async function objectSha256OrUndefined(key: string): Promise<string | undefined> {
+  const response = await rootGet(key);
+  return response.status === 200 ? sha256(new Uint8Array(await response.arrayBuffer())) : undefined;
+}
+
 async function temporaries(): Promise<string[]> {
   const text = await (await rootGet('', [['prefix', 'uploads/~parts/']])).text();
   return [...text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1]!);
@@ -229,6 +234,18 @@ describe('Background Fetch transport', () => {
       ])
     ).text();
     expect(uploads).not.toContain('<Upload>');
+  });
+
+  it('an abort of an upload handed over before its Initiate deletes the temporaries at once, with no run', async () => {
+    const { id, key } = await queue(350 * KiB, 'early.bin');
+    const registration = await start(await transport.handover(id));
+    await Promise.all((await registration.matchAll()).map((r) => r.responseReady));
+    expect((await temporaries()).length).toBe(4);
+
+    await transport.stop(id);
+    await engine.command(id, 'abort');
+    expect(await temporaries()).toEqual([]);
+    expect(await objectSha256OrUndefined(key)).toBeUndefined();
   });
 
   it('takes back a handover the page never started', async () => {
