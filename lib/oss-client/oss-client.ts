@@ -14,6 +14,12 @@ import type { UploadCallback } from '../protocol/upload-options.ts';
 import { errorFromResponse, OssNetworkError, OssRequestError } from './errors.ts';
 import { objectUrl } from './object-url.ts';
 
+/** The sub-resources naming one part of a multipart upload (UploadPart, UploadPartCopy). */
+const partQuery = (partNumber: number, uploadId: string): QueryPairs => [
+  ['partNumber', String(partNumber)],
+  ['uploadId', uploadId],
+];
+
 /** The CompleteMultipartUpload request body listing `parts` (ascending by part number, as OSS requires). */
 export function completeMultipartUploadXml(parts: readonly { partNumber: number; etag: string }[]): string {
   return buildXml('CompleteMultipartUpload', {
@@ -264,10 +270,7 @@ export function createOssClient(options: OssClientOptions) {
         operation,
         method: 'PUT',
         key,
-        query: [
-          ['partNumber', String(partNumber)],
-          ['uploadId', uploadId],
-        ],
+        query: partQuery(partNumber, uploadId),
         body,
         signal,
         ok: [200],
@@ -291,10 +294,7 @@ export function createOssClient(options: OssClientOptions) {
         operation,
         method: 'PUT',
         key,
-        query: [
-          ['partNumber', String(partNumber)],
-          ['uploadId', uploadId],
-        ],
+        query: partQuery(partNumber, uploadId),
         headers: (credentials) => ({
           'x-oss-copy-source': `/${credentials.bucket}/${encodeURIComponent(sourceKey)}`,
         }),

@@ -162,15 +162,7 @@ export class UploadStore {
     const plannedParts = upload.plannedParts ?? 0;
     const remaining = upload.size - planned;
     const size = cutSize(remaining, plannedParts, wanted);
-    const part: PartRecord = {
-      uploadId: id,
-      partNumber: plannedParts + 1,
-      offset: planned,
-      size,
-      state: 'sending',
-      attempts: 1,
-      nextTryAt: 0,
-    };
+    const part = cutPartRecord(id, plannedParts + 1, planned, size, 'sending');
     const rest = remaining - size;
     await Promise.all([
       tx.objectStore('parts').add(part),
@@ -202,15 +194,7 @@ export class UploadStore {
       while (planned < upload.size) {
         const size = cutSize(upload.size - planned, plannedParts, wanted);
         plannedParts += 1;
-        cut.push({
-          uploadId: id,
-          partNumber: plannedParts,
-          offset: planned,
-          size,
-          state: 'pending',
-          attempts: 0,
-          nextTryAt: 0,
-        });
+        cut.push(cutPartRecord(id, plannedParts, planned, size, 'pending'));
         planned += size;
       }
       if (cut.length > 0) {
@@ -380,4 +364,18 @@ export class UploadStore {
 function counters(parts: readonly PartRecord[]): Pick<UploadRecord, 'bytesConfirmed' | 'partsDone'> {
   const done = parts.filter((p) => p.state === 'done');
   return { bytesConfirmed: done.reduce((sum, p) => sum + p.size, 0), partsDone: done.length };
+}
+
+/**
+ * A part cut from the bytes not yet planned: `sending` when its request goes out at once (counted as
+ * its first attempt), `pending` when it waits for a transport.
+ */
+function cutPartRecord(
+  uploadId: string,
+  partNumber: number,
+  offset: number,
+  size: number,
+  state: 'sending' | 'pending',
+): PartRecord {
+  return { uploadId, partNumber, offset, size, state, attempts: state === 'sending' ? 1 : 0, nextTryAt: 0 };
 }
