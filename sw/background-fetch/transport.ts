@@ -114,8 +114,9 @@ export class BackgroundFetchTransport {
     await store.cutRemaining(uploadId, upload.partSize);
     const parts = (await store.parts(uploadId)).filter((p) => p.state !== 'done' && !p.temporaryKey);
     if (parts.length === 0) {
-      // The engine confirmed the last parts meanwhile: nothing left to carry.
-      await this.release(uploadId);
+      // The engine confirmed the last parts as it let go: nothing left to carry, but the upload still
+      // needs its Complete, and the run that would have sent it was interrupted.
+      await this.release(uploadId, 'resume');
       return undefined;
     }
     const backgroundFetch = { id, parts: parts.map((p) => p.partNumber), startedAt, partsPrefix };
@@ -172,8 +173,7 @@ export class BackgroundFetchTransport {
 
   /** The page could not start the fetch: the engine takes the upload back. */
   async handoverFailed(uploadId: string): Promise<void> {
-    await this.release(uploadId);
-    this.deps.requestRun();
+    await this.release(uploadId, 'resume');
   }
 
   /**
@@ -185,12 +185,19 @@ export class BackgroundFetchTransport {
     if (!upload?.backgroundFetch) return;
     const registration = await this.deps.manager?.get(upload.backgroundFetch.id);
     await registration?.abort().catch(() => false);
-    await this.release(uploadId);
+    await this.release(uploadId, 'leave');
   }
 
-  private async release(uploadId: string): Promise<void> {
+  /**
+   * The upload is the engine's again. `resume` wakes the engine: nothing else would take the upload
+   * up (its pass left it out while handed over, and its own run of it was interrupted); `leave` is
+   * for callers that run the engine or command the upload themselves.
+   */
+  private async release(uploadId: string, then: 'resume' | 'leave'): Promise<void> {
     await this.deps.store.update(uploadId, { backgroundFetch: undefined });
-    (await this.deps.engine()).changed();
+    const engine = await this.deps.engine();
+    if (then === 'resume') engine.wake();
+    else engine.changed();
   }
 
   /**
@@ -203,7 +210,9 @@ export class BackgroundFetchTransport {
     for (const upload of handed) {
       const { id, startedAt } = upload.backgroundFetch!;
       const registration = manager ? await manager.get(id) : undefined;
-      if (!registration && this.now() - startedAt > UNSTARTED_HANDOVER_MS) await this.release(upload.id);
+      if (!registration && this.now() - startedAt > UNSTARTED_HANDOVER_MS) {
+        await this.release(upload.id, 'resume');
+      }
     }
   }
 
@@ -217,7 +226,7 @@ export class BackgroundFetchTransport {
     const upload = (await this.deps.store.list()).find((u) => u.backgroundFetch?.id === registration.id);
     if (upload) {
       await this.stage(upload, await registration.matchAll());
-      await this.release(upload.id);
+      await this.release(upload.id, 'leave');
     }
     const engine = await this.deps.engine();
     const { workRemains } = await engine.run({ budgetMs });
@@ -229,7 +238,7 @@ export class BackgroundFetchTransport {
   async aborted(registration: BackgroundFetchRegistrationLike): Promise<void> {
     const upload = (await this.deps.store.list()).find((u) => u.backgroundFetch?.id === registration.id);
     if (!upload) return;
-    await this.release(upload.id);
+    await this.release(upload.id, 'leave');
     if (ACTIVE_STATES.includes(upload.state)) await (await this.deps.engine()).command(upload.id, 'pause');
   }
 

@@ -150,6 +150,17 @@ export class UploadEngine {
     this.broadcaster.changed();
   }
 
+  /**
+   * There is work to take up (uploads queued, resumed, or given back by the Background Fetch
+   * transport): the pass under way takes it up now, and a run is asked for in case none is under way
+   * or it is ending.
+   */
+  wake(): void {
+    this.changed();
+    this.wakePass?.();
+    this.deps.requestRun?.();
+  }
+
   /** Every unfinished upload, oldest first. */
   async views(): Promise<UploadView[]> {
     return (await this.deps.store.list()).map((u) => this.live.view(u));
@@ -261,9 +272,7 @@ export class UploadEngine {
         this.deps.copyDelayMs,
       );
     });
-    this.changed();
-    this.wakePass?.();
-    this.deps.requestRun?.();
+    this.wake();
     return uploads.map((u) => u.id);
   }
 
@@ -450,14 +459,12 @@ export class UploadEngine {
       case 'resume':
         if (upload.state !== 'paused') return;
         await this.deps.store.update(id, { state: 'queued' });
-        this.wakePass?.();
-        this.deps.requestRun?.();
-        break;
+        this.wake();
+        return;
       case 'retry':
         await this.retry(upload);
-        this.wakePass?.();
-        this.deps.requestRun?.();
-        break;
+        this.wake();
+        return;
       case 'abort':
         await this.abort(upload);
         break;
@@ -578,9 +585,7 @@ export class UploadEngine {
       );
       await this.deps.store.saveParts(id, parts);
     }
-    this.changed();
-    this.wakePass?.();
-    this.deps.requestRun?.();
+    this.wake();
   }
 
   /** Stops pending broadcasts and copies not started (tests close the database after this). */

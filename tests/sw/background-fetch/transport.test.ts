@@ -15,6 +15,8 @@ import type {
   BackgroundFetchRegistrationLike,
 } from '../../../lib/protocol/background-fetch.ts';
 import { EMULATOR_DEFAULTS } from '../../../server/config/emulator-defaults.ts';
+import { ossError } from '../../../server/emulator/errors.ts';
+import type { FaultInjector } from '../../../server/emulator/request-pipeline.ts';
 import type { OperationName } from '../../../server/emulator/routing/operations.ts';
 import {
   BACKGROUND_FETCH_MIN_BYTES_SETTING,
@@ -33,12 +35,14 @@ let stack: TestEmulator;
 let app: TestApp;
 /** Operations the emulator received, in order. */
 let received: OperationName[] = [];
+/** A test's own hold on the emulator's requests, if any. */
+let intercept: FaultInjector | undefined;
 
 beforeAll(async () => {
   stack = await startProductEmulator({
-    faultInjector: async (op) => {
+    faultInjector: async (op, req, res, address) => {
       received.push(op);
-      return undefined;
+      return intercept?.(op, req, res, address);
     },
   });
   app = await startTestApp(stack.url, { TOKEN_RATE_LIMIT: '10000' });
@@ -92,6 +96,7 @@ let runsRequested = 0;
 
 beforeEach(async () => {
   received = [];
+  intercept = undefined;
   runsRequested = 0;
   store = new UploadStore(await openUploadDb(`bgfetch-test-${++dbCount}`));
   const credentials = createCredentialsProvider({ url: app.credentialsUrl });
@@ -100,6 +105,7 @@ beforeEach(async () => {
     credentials,
     objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
     policy: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 3 },
+    requestRun: () => runsRequested++,
   });
   manager = new TestManager();
   transport = new BackgroundFetchTransport({
@@ -241,6 +247,71 @@ describe('Background Fetch transport', () => {
     await engine.command(id, 'abort');
     expect(await temporaries()).toEqual([]);
     expect((await rootGet(key)).status).toBe(404);
+  });
+
+  it('an upload whose last parts the engine confirms as it lets go is not handed over, and the engine completes it', async () => {
+    // A page's offer lands while the engine's run has every part's answer on its way: the handover
+    // counts the parts as left to send, and the run confirms them before it lets go, without having
+    // completed. In a browser that is a matter of timing; here the parts' answers are held until the
+    // handover has taken the upload, and the first Complete is answered SlowDown, so the run is
+    // waiting to try it again when it is interrupted.
+    const { id, key, bytes } = await queue(200 * KiB, 'confirmed-meanwhile.bin');
+    let answerParts!: () => void;
+    const partsMayAnswer = new Promise<void>((resolve) => {
+      answerParts = resolve;
+    });
+    let completeRefused!: () => void;
+    const completeWasRefused = new Promise<void>((resolve) => {
+      completeRefused = resolve;
+    });
+    let partsStored = 0;
+    intercept = async (op, _req, res) => {
+      if (op === 'UploadPart') {
+        // Stored by the emulator; the answer waits.
+        partsStored++;
+        const end = res.end.bind(res) as (...args: unknown[]) => void;
+        res.end = ((...args: unknown[]) => {
+          void partsMayAnswer.then(() => end(...args));
+          return res;
+        }) as typeof res.end;
+      }
+      if (op === 'CompleteMultipartUpload' && received.filter((o) => o === op).length === 1) {
+        completeRefused();
+        throw ossError.slowDown();
+      }
+      return undefined;
+    };
+    class EngineLettingGoLate extends UploadEngine {
+      override async interrupt(uploadId: string): Promise<void> {
+        answerParts();
+        await completeWasRefused;
+        return super.interrupt(uploadId);
+      }
+    }
+    engine.dispose();
+    engine = new EngineLettingGoLate({
+      store,
+      credentials: createCredentialsProvider({ url: app.credentialsUrl }),
+      objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
+      // The retry after SlowDown waits long enough for the interrupt to find the run waiting.
+      policy: { baseDelayMs: 10_000, maxDelayMs: 10_000, maxAttempts: 3 },
+      requestRun: () => runsRequested++,
+    });
+    const pass = engine.run();
+    await expect.poll(() => partsStored).toBe(2);
+    const asked = runsRequested;
+
+    expect(await transport.handover(id)).toBeUndefined();
+    expect((await store.get(id))?.backgroundFetch).toBeUndefined();
+    expect(manager.registrations.size).toBe(0);
+    expect((await store.parts(id)).map((p) => p.state)).toEqual(['done', 'done']);
+    // Nothing else would take it up: the engine is woken to send the Complete its run did not finish.
+    expect(runsRequested).toBeGreaterThan(asked);
+    await pass;
+    await engine.run();
+    expect(await store.get(id)).toBeUndefined(); // finished: in the history now
+    expect(sha256(new Uint8Array(await (await rootGet(key)).arrayBuffer()))).toBe(sha256(bytes));
+    expect(received).not.toContain('PostObject');
   });
 
   it('takes back a handover the page never started', async () => {
