@@ -100,13 +100,7 @@ beforeEach(async () => {
   runsRequested = 0;
   store = new UploadStore(await openUploadDb(`bgfetch-test-${++dbCount}`));
   const credentials = createCredentialsProvider({ url: app.credentialsUrl });
-  engine = new UploadEngine({
-    store,
-    credentials,
-    objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
-    policy: { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 3 },
-    requestRun: () => runsRequested++,
-  });
+  engine = newEngine(UploadEngine, credentials);
   manager = new TestManager();
   transport = new BackgroundFetchTransport({
     store,
@@ -117,6 +111,21 @@ beforeEach(async () => {
   });
   await store.setSetting(BACKGROUND_FETCH_MIN_BYTES_SETTING, 1);
 });
+/** The product's engine (or a subclass) on the test's store, under the token service's policy. */
+function newEngine(
+  Engine: typeof UploadEngine,
+  credentials = createCredentialsProvider({ url: app.credentialsUrl }),
+  retryDelayMs = 5,
+): UploadEngine {
+  return new Engine({
+    store,
+    credentials,
+    objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
+    policy: { baseDelayMs: retryDelayMs, maxDelayMs: Math.max(50, retryDelayMs), maxAttempts: 3 },
+    requestRun: () => runsRequested++,
+  });
+}
+
 afterEach(() => {
   engine.dispose();
   store.db.close();
@@ -289,14 +298,8 @@ describe('Background Fetch transport', () => {
       }
     }
     engine.dispose();
-    engine = new EngineLettingGoLate({
-      store,
-      credentials: createCredentialsProvider({ url: app.credentialsUrl }),
-      objectStatus: createObjectStatusClient({ url: new URL(OBJECT_STATUS_PATH, app.credentialsUrl).href }),
-      // The retry after SlowDown waits long enough for the interrupt to find the run waiting.
-      policy: { baseDelayMs: 10_000, maxDelayMs: 10_000, maxAttempts: 3 },
-      requestRun: () => runsRequested++,
-    });
+    // The retry after SlowDown waits long enough for the interrupt to find the run waiting.
+    engine = newEngine(EngineLettingGoLate, undefined, 10_000);
     const pass = engine.run();
     await expect.poll(() => partsStored).toBe(2);
     const asked = runsRequested;
