@@ -85,3 +85,12 @@ describe('lint refuses a wrong-way import and says which layer may import which'
     }
   });
 });
+
+describe('test support lives in the tests’ own tree', () => {
+  it('no test scaffolding sits among production code (lib/, src/, sw/, server/)', async () => {
+    const { stdout } = await run('git', ['ls-files', 'lib', 'src', 'sw', 'server'], { cwd: REPO_ROOT });
+    // Named as scaffolding: test-*.ts, *.test.ts, *-test-*.ts, or a test-support/fixtures folder.
+    const scaffolding = /(^|\/)(test-[^/]*|[^/]*[.-]test[.-][^/]*|test-support\/|fixtures?\/)/;
+    expect(stdout.split('\n').filter((path) => scaffolding.test(path))).toEqual([]);
+  });
+});

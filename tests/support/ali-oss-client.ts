@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OSS from 'ali-oss';
+import type { TemporaryCredentials } from '../../lib/credentials/temporary-credentials.ts';
 import { crc64, crc64ToHeader } from '../../lib/oss/crc64.ts';
 import { md5Hex, multipartEtag, quoteEtag } from '../../lib/oss/etag.ts';
 import { EMULATOR_DEFAULTS } from '../../server/config/emulator-defaults.ts';
@@ -39,6 +40,26 @@ export function ossClient(emulator: { url: string }, options: ClientOptions = {}
     authorizationV4: true,
     ...options,
   });
+}
+
+/**
+ * ali-oss signed with credentials from the token service, as the product holds them: on their own
+ * bucket by default (`cname`, the URL names no bucket), another bucket by a path-style URL.
+ */
+export function ossClientWithToken(credentials: TemporaryCredentials, bucket = credentials.bucket): OSS {
+  return ossClient(
+    { url: credentials.endpoint },
+    {
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      stsToken: credentials.securityToken,
+      region: credentials.region,
+      bucket,
+      ...(bucket === credentials.bucket ? {} : { cname: false, sldEnable: true }),
+      // Never called within the tests; set so ali-oss does not warn about its absence.
+      refreshSTSToken: async () => ({ accessKeyId: '', accessKeySecret: '', stsToken: '' }),
+    },
+  );
 }
 
 export const stsClient = (emulator: { url: string }) =>
@@ -78,6 +99,19 @@ export async function rejection(promise: Promise<unknown>): Promise<Record<strin
   }
   throw new Error('expected the promise to reject');
 }
+
+/** The OSS error code a call fails with, or 'no error' when it succeeds. */
+export async function ossErrorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as { code: string }).code;
+  }
+  return 'no error';
+}
+
+/** The HTTP status of an ali-oss result. */
+export const statusOf = (result: unknown) => (result as { res: { status: number } }).res.status;
 
 export const headerOf = (res: { headers: object }, name: string) =>
   (res.headers as Record<string, string | undefined>)[name];

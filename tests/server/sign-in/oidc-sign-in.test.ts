@@ -4,16 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../server/net/free-port.ts';
 import { createSessionSealer, SESSION_COOKIE } from '../../../server/sign-in/session-cookie.ts';
 import {
-  startTestIdentityProvider,
-  type TestIdentityProvider,
-} from '../../../server/sign-in/test-identity-provider.ts';
-import { signInOverHttp } from '../../../server/sign-in/test-sign-in.ts';
-import {
   startProductEmulator,
   startTestApp,
   type TestApp,
   type TestEmulator,
 } from '../../support/app-stack.ts';
+import { startTestIdentityProvider, type TestIdentityProvider } from '../../support/identity-provider.ts';
+import { signInOverHttp } from '../../support/sign-in-over-http.ts';
 
 let emulator: TestEmulator;
 let provider: TestIdentityProvider;

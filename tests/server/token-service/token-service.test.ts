@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TemporaryCredentials } from '../../../lib/credentials/temporary-credentials.ts';
 import { EMULATOR_DEFAULTS } from '../../../server/config/emulator-defaults.ts';
 import { createStsClient } from '../../../server/token-service/sts-client.ts';
-import { ossClient, ossErrorCode, statusOf } from '../../../server/token-service/test-oss-client.ts';
+import { ossClientWithToken, ossErrorCode, statusOf } from '../../support/ali-oss-client.ts';
 import {
   OTHER_BUCKET,
   startProductEmulator,
@@ -80,7 +80,7 @@ describe('POST /api/credentials in emulator mode', () => {
   it('issues tokens that can upload under the prefix and nothing else', async () => {
     const { credentialsUrl } = await app();
     const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
-    const client = ossClient(credentials);
+    const client = ossClientWithToken(credentials);
 
     const put = await client.put('uploads/ok.txt', Buffer.from('allowed'));
     expect(put.res.status).toBe(200);
@@ -103,7 +103,7 @@ describe('POST /api/credentials in emulator mode', () => {
     expect(await ossErrorCode(client.listUploads({}, {}))).toBe('AccessDenied');
     expect(await ossErrorCode(client.listUploads({ prefix: 'elsewhere/' }, {}))).toBe('AccessDenied');
     // Same prefix, another bucket.
-    const other = ossClient(credentials, OTHER_BUCKET);
+    const other = ossClientWithToken(credentials, OTHER_BUCKET);
     expect(await ossErrorCode(other.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
   });
 
@@ -112,11 +112,11 @@ describe('POST /api/credentials in emulator mode', () => {
     const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
     const tagged = { headers: { 'x-oss-tagging': 'project=skylift' } };
     expect(
-      (await ossClient(credentials).put('uploads/tagged.txt', Buffer.from('t'), tagged)).res.status,
+      (await ossClientWithToken(credentials).put('uploads/tagged.txt', Buffer.from('t'), tagged)).res.status,
     ).toBe(200);
-    expect(statusOf(await ossClient(credentials).initMultipartUpload('uploads/tagged.bin', tagged))).toBe(
-      200,
-    );
+    expect(
+      statusOf(await ossClientWithToken(credentials).initMultipartUpload('uploads/tagged.bin', tagged)),
+    ).toBe(200);
 
     const untagging = await createStsClient({
       accessKeyId: EMULATOR_DEFAULTS.accessKeyId,
@@ -131,7 +131,7 @@ describe('POST /api/credentials in emulator mode', () => {
       durationSeconds: 900,
       sessionName: 'no-tags',
     });
-    const noTags = ossClient({ ...credentials, ...untagging });
+    const noTags = ossClientWithToken({ ...credentials, ...untagging });
     expect((await noTags.put('uploads/untagged.txt', Buffer.from('t'))).res.status).toBe(200);
     expect(await ossErrorCode(noTags.put('uploads/tagged-2.txt', Buffer.from('t'), tagged))).toBe(
       'AccessDenied',
@@ -144,7 +144,7 @@ describe('POST /api/credentials in emulator mode', () => {
     const credentials = (await post(credentialsUrl)).body as TemporaryCredentials;
     expect(credentials.prefix).toBe('team-a/');
     expect(Date.parse(credentials.expiration) - before).toBeLessThanOrEqual(6_000);
-    const client = ossClient(credentials);
+    const client = ossClientWithToken(credentials);
     expect((await client.put('team-a/x.txt', Buffer.from('ok'))).res.status).toBe(200);
     expect(await ossErrorCode(client.put('uploads/x.txt', Buffer.from('no')))).toBe('AccessDenied');
   });
@@ -196,7 +196,7 @@ describe('POST /api/object-status', () => {
   it('tells the size and checksums of an object under the prefix, which upload tokens cannot read', async () => {
     const started = await app();
     const credentials = (await post(started.credentialsUrl)).body as TemporaryCredentials;
-    const client = ossClient(credentials);
+    const client = ossClientWithToken(credentials);
     const put = await client.put('uploads/status.txt', Buffer.from('seven b'));
     const headers = put.res.headers as Record<string, string>;
     expect(await ossErrorCode(client.head('uploads/status.txt'))).toMatch(/AccessDenied|Forbidden/);

@@ -6,19 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TemporaryCredentials } from '../../../lib/credentials/temporary-credentials.ts';
 import { EMULATOR_DEFAULTS } from '../../../server/config/emulator-defaults.ts';
 import { freePort } from '../../../server/net/free-port.ts';
-import {
-  startTestIdentityProvider,
-  type TestIdentityProvider,
-} from '../../../server/sign-in/test-identity-provider.ts';
-import { signInOverHttp } from '../../../server/sign-in/test-sign-in.ts';
 import { createStsClient } from '../../../server/token-service/sts-client.ts';
-import { ossClient, ossErrorCode, statusOf } from '../../../server/token-service/test-oss-client.ts';
+import { ossClientWithToken, ossErrorCode, statusOf } from '../../support/ali-oss-client.ts';
 import {
   startProductEmulator,
   startTestApp,
   type TestApp,
   type TestEmulator,
 } from '../../support/app-stack.ts';
+import { startTestIdentityProvider, type TestIdentityProvider } from '../../support/identity-provider.ts';
+import { signInOverHttp } from '../../support/sign-in-over-http.ts';
 
 let emulator: TestEmulator;
 let provider: TestIdentityProvider;
@@ -57,7 +54,7 @@ async function unfinishedKeys(): Promise<string[]> {
     durationSeconds: 900,
     sessionName: 'owner',
   });
-  const client = ossClient({
+  const client = ossClientWithToken({
     ...root,
     bucket: EMULATOR_DEFAULTS.bucket,
     region: EMULATOR_DEFAULTS.region,
@@ -89,8 +86,8 @@ function isolationSuite(
       const [alice, bob] = [await issue('alice'), await issue('bob')];
       expect(alice.prefix).toBe('uploads/alice@example.com/');
       expect(bob.prefix).toBe('uploads/bob@example.com/');
-      const a = ossClient(alice);
-      const b = ossClient(bob);
+      const a = ossClientWithToken(alice);
+      const b = ossClientWithToken(bob);
       const bobKey = `${bob.prefix}${mode}-holiday.mov`;
       const { uploadId: bobUpload } = await b.initMultipartUpload(bobKey);
       const aliceKey = `${alice.prefix}${mode}-notes.bin`;
@@ -124,7 +121,7 @@ function isolationSuite(
     it('look up only their own objects through the token service', async () => {
       const bob = await issue('bob');
       const key = `${bob.prefix}${mode}-looked-up.txt`;
-      await ossClient(bob).put(key, Buffer.from('bob only'));
+      await ossClientWithToken(bob).put(key, Buffer.from('bob only'));
       expect((await lookup('bob', key)).body).toMatchObject({ exists: true, size: 8 });
       const byAlice = await lookup('alice', key);
       expect(byAlice.status).toBe(400);
@@ -135,8 +132,8 @@ function isolationSuite(
       const [alice, carol] = [await issue('alice'), await issue('carol')];
       expect(carol).toMatchObject({ prefix: 'uploads/carol@example.com/', listPrefix: 'uploads/' });
       const aliceKey = `${alice.prefix}${mode}-abandoned.bin`;
-      const { uploadId } = await ossClient(alice).initMultipartUpload(aliceKey);
-      const c = ossClient(carol);
+      const { uploadId } = await ossClientWithToken(alice).initMultipartUpload(aliceKey);
+      const c = ossClientWithToken(carol);
       const everyone = await c.listUploads({ prefix: carol.listPrefix }, {});
       expect((everyone.uploads as { name: string }[]).map((u) => u.name)).toContain(aliceKey);
       expect(await ossErrorCode(c.put(`${alice.prefix}planted.txt`, Buffer.from('x')))).toBe('AccessDenied');
@@ -201,11 +198,11 @@ describe('names that look like someone else’s', () => {
       const lookalike = await as(user);
       expect(lookalike.prefix.startsWith(alice.prefix), user).toBe(false);
       expect(
-        await ossErrorCode(ossClient(lookalike).put(`${alice.prefix}x.txt`, Buffer.from('x'))),
+        await ossErrorCode(ossClientWithToken(lookalike).put(`${alice.prefix}x.txt`, Buffer.from('x'))),
         user,
       ).toBe('AccessDenied');
       expect(
-        statusOf(await ossClient(lookalike).put(`${lookalike.prefix}x.txt`, Buffer.from('x'))),
+        statusOf(await ossClientWithToken(lookalike).put(`${lookalike.prefix}x.txt`, Buffer.from('x'))),
         user,
       ).toBe(200);
     }

@@ -1,7 +1,7 @@
 // Test support: signs a person in to a Skylift app through the test provider over plain HTTP, the
 // way a browser does — every redirect followed by hand, cookies kept per origin, the login form
 // filled in — and returns the app's session cookie. Browser walk-throughs are the e2e suite's.
-import { TEST_PEOPLE } from './test-identity-provider.ts';
+import { TEST_PEOPLE } from './identity-provider.ts';
 
 /** Cookies per origin; path and expiry attributes are ignored, except that expired cookies go. */
 class CookieJar {
