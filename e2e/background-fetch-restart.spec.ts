@@ -14,15 +14,7 @@ import { BACKGROUND_FETCH_MIN_BYTES_SETTING } from '../sw/background-fetch/trans
 import { killBrowser, launchProfile } from './browsers.ts';
 import { expect, test } from './fixtures/upload-stack.ts';
 import { temporaryParts } from './oss-listing.ts';
-import {
-  enqueueWithOptions,
-  keyPrefix,
-  MiB,
-  makeFile,
-  objectSha256,
-  openApp,
-  setWorkerSetting,
-} from './upload-support.ts';
+import { MiB, makeFile, objectSha256, openApp, queueInFolder, setWorkerSetting } from './upload-support.ts';
 
 const FILE_MIB = Number(process.env.E2E_BGFETCH_RESTART_MIB ?? 8);
 const RATE = Number(process.env.E2E_BGFETCH_RESTART_RATE ?? 1 * MiB);
@@ -52,8 +44,10 @@ test('@needs-background-fetch after a restart with no app page and no automation
     await openApp(page);
     await setWorkerSetting(page, BACKGROUND_FETCH_MIN_BYTES_SETTING, 1);
     const file = makeFile(FILE_MIB * MiB);
-    const key = `${await keyPrefix(page)}e2e-bgfetch-restart/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-bgfetch-restart', {
+      partSize: PART_SIZE,
+      parallel: 2,
+    });
     await expect
       .poll(() => stack.log.of('PostObject').filter((r) => r.status === 200).length, { timeout: 30_000 })
       .toBeGreaterThan(0);

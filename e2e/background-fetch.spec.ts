@@ -10,12 +10,11 @@ import { expect, test } from './fixtures/upload-stack.ts';
 import { listBucket, temporaryParts } from './oss-listing.ts';
 import {
   askWorker,
-  enqueueWithOptions,
-  keyPrefix,
   MiB,
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   setWorkerSetting,
 } from './upload-support.ts';
 
@@ -37,8 +36,7 @@ test('@needs-background-fetch the page closes mid-upload; Background Fetch carri
     await openApp(page);
     await setWorkerSetting(page, BACKGROUND_FETCH_MIN_BYTES_SETTING, 1);
     const file = makeFile(FILE_SIZE);
-    const key = `${await keyPrefix(page)}e2e-bgfetch/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-bgfetch', { partSize: PART_SIZE, parallel: 2 });
     await expect.poll(() => stack.log.of('PostObject').length, { timeout: 30_000 }).toBeGreaterThan(0);
     // The engine may have sent a part or two before the page handed the upload over; not after.
     const handedOverAt = Math.min(...stack.log.of('PostObject').map((r) => r.receivedAt));
@@ -79,8 +77,10 @@ test('@needs-background-fetch abort during a background fetch leaves no object, 
   await openApp(page);
   await setWorkerSetting(page, BACKGROUND_FETCH_MIN_BYTES_SETTING, 1);
   const file = makeFile(FILE_SIZE);
-  const key = `${await keyPrefix(page)}e2e-bgfetch-abort/${file.name}`;
-  const [id] = await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
+  const { key, id } = await queueInFolder(page, file, 'e2e-bgfetch-abort', {
+    partSize: PART_SIZE,
+    parallel: 2,
+  });
   await expect
     .poll(() => stack.log.of('PostObject').filter((r) => r.status === 200).length, { timeout: 30_000 })
     .toBeGreaterThanOrEqual(2);

@@ -8,6 +8,7 @@ import {
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   uploadItem,
 } from './upload-support.ts';
 
@@ -61,8 +62,7 @@ test.describe('the emulator restarts mid-upload', () => {
   test('the upload completes intact', async ({ page, stack }) => {
     await openApp(page);
     const file = makeFile(40 * MiB);
-    const key = `${await keyPrefix(page)}e2e-restart/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 3 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-restart', { partSize: PART_SIZE, parallel: 3 });
     await stack.log.partsAcknowledged(3);
     await stack.log.inFlight('UploadPart');
 

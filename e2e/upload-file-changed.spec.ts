@@ -10,12 +10,12 @@ import { copyFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { expect, persistentContext, test } from './fixtures/upload-stack.ts';
 import {
   type DiskFile,
-  enqueueWithOptions,
   keyPrefix,
   MiB,
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   sha256OfFile,
   uploadItem,
 } from './upload-support.ts';
@@ -37,8 +37,10 @@ test.describe('the source file is replaced on disk', () => {
       const page = browser.context.pages()[0] ?? (await browser.context.newPage());
       await openApp(page);
       const file = makeFile(16 * MiB);
-      const key = `${await keyPrefix(page)}e2e-replaced-queued/${file.name}`;
-      await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+      const { key } = await queueInFolder(page, file, 'e2e-replaced-queued', {
+        partSize: 1 * MiB,
+        parallel: 2,
+      });
       replaceContents(file);
       expect(await objectSha256(key, stack.target)).toBeUndefined();
       await expect(uploadItem(page, file.name).getByRole('status')).toHaveText('done', { timeout: 40_000 });
@@ -96,8 +98,7 @@ test.describe('the source file is replaced on disk', () => {
     // is in ms; the file system keeps ns, which a restore through Date would not reproduce).
     const mtime = new Date(Math.floor(Date.now() / 1000) * 1000);
     utimesSync(file.path, mtime, mtime);
-    const key = `${await keyPrefix(page)}e2e-replaced-mid/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-replaced-mid', { partSize: 1 * MiB, parallel: 2 });
     await stack.log.partsAcknowledged(2);
     replaceContents(file);
 
@@ -121,8 +122,10 @@ test.describe('the source file is replaced on disk', () => {
     const file = makeFile(16 * MiB);
     const mtime = new Date(Math.floor(Date.now() / 1000) * 1000);
     utimesSync(file.path, mtime, mtime);
-    const key = `${await keyPrefix(page)}e2e-rewritten-in-place/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-rewritten-in-place', {
+      partSize: 1 * MiB,
+      parallel: 2,
+    });
     await stack.log.partsAcknowledged(2);
     // New bytes, same size, and the date put back: nothing the browser itself can notice.
     replaceContents(file);

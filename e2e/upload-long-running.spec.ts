@@ -5,12 +5,11 @@
 import { SYNC_BUDGET_SETTING } from '../sw/store/schema.ts';
 import { expect, expectEachPartAcknowledgedOnce, test } from './fixtures/upload-stack.ts';
 import {
-  enqueueWithOptions,
-  keyPrefix,
   MiB,
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   setWorkerSetting,
   uploadItem,
 } from './upload-support.ts';
@@ -28,8 +27,7 @@ test.describe('a 3 s sync-event budget', () => {
     const budgetMs = 3000;
     await setWorkerSetting(page, SYNC_BUDGET_SETTING, budgetMs);
     const file = makeFile(FILE_SIZE);
-    const key = `${await keyPrefix(page)}e2e-budget/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-budget', { partSize: PART_SIZE, parallel: 2 });
     await expect(uploadItem(page, file.name).getByRole('status')).toHaveText('done', { timeout: 50_000 });
     expect(await objectSha256(key, stack.target)).toBe(file.sha256);
 
@@ -63,8 +61,7 @@ test.describe('STS tokens that live 3 s', () => {
   }) => {
     await openApp(page);
     const file = makeFile(FILE_SIZE);
-    const key = `${await keyPrefix(page)}e2e-sts/${file.name}`;
-    await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: 2 }]);
+    const { key } = await queueInFolder(page, file, 'e2e-sts', { partSize: PART_SIZE, parallel: 2 });
     await expect(uploadItem(page, file.name).getByRole('status')).toHaveText('done', { timeout: 50_000 });
     expect(await objectSha256(key, stack.target)).toBe(file.sha256);
 

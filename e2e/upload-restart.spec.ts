@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killBrowser, launchProfile, type PlaywrightBrowser } from './browsers.ts';
 import { expect, expectEachPartAcknowledgedOnce, test } from './fixtures/upload-stack.ts';
-import { enqueueWithOptions, keyPrefix, MiB, makeFile, objectSha256, openApp } from './upload-support.ts';
+import { MiB, makeFile, objectSha256, openApp, queueInFolder } from './upload-support.ts';
 
 // Slow parts: the browser is killed with most of the file still to send.
 test.use({ stackOptions: { faults: { operations: ['UploadPart'], bandwidthBytesPerSecond: 2 * MiB } } });
@@ -23,8 +23,7 @@ test('the browser is killed mid-upload; reopening the app completes it without s
     let page = context.pages()[0] ?? (await context.newPage());
     await openApp(page);
     const file = makeFile(16 * MiB);
-    const key = `${await keyPrefix(page)}e2e-restart/${file.name}`;
-    const [id] = await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+    const { key, id } = await queueInFolder(page, file, 'e2e-restart', { partSize: 1 * MiB, parallel: 2 });
     await stack.log.partsAcknowledged(2);
     killBrowser(profile);
     await context.close().catch(() => undefined);

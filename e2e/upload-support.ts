@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { type AppPage, enqueueFiles, uploadViews } from '../harness/app-page.ts';
+import { type AppPage, enqueueFiles, keyPrefix, uploadViews } from '../harness/app-page.ts';
 import { type EmulatorTarget, emulatorRequest as rootRequest } from '../harness/emulator-root.ts';
 import type { UploadOptions } from '../lib/protocol/upload-options.ts';
 import { E2E_EMULATOR_PORT } from '../playwright.config.ts';
@@ -71,6 +71,21 @@ export function enqueueWithOptions(
     files.map((f) => f.path),
     options,
   );
+}
+
+/**
+ * Queues one disk file as `<the user's prefix><folder>/<file name>`, the way each test names its
+ * upload; returns that key and the upload's id.
+ */
+export async function queueInFolder(
+  page: AppPage,
+  file: DiskFile,
+  folder: string,
+  options: Omit<UploadOptions, 'key'> = {},
+): Promise<{ key: string; id: string }> {
+  const key = `${await keyPrefix(page)}${folder}/${file.name}`;
+  const [id] = await enqueueWithOptions(page, [file], [{ key, ...options }]);
+  return { key, id: id! };
 }
 
 /** The list item the upload-queue component renders for an upload. */

@@ -12,7 +12,7 @@ import {
   expectEachPartAcknowledgedOnce,
   type LoggedRequest,
 } from './fixtures/upload-stack.ts';
-import { enqueueWithOptions, keyPrefix, MiB, makeFile, objectSha256, openApp } from './upload-support.ts';
+import { MiB, makeFile, objectSha256, openApp, queueInFolder } from './upload-support.ts';
 
 const PART_SIZE = 1 * MiB;
 /** 20 MiB at 2 MiB/s: about 10 s of parts, 1 s per part with two in flight. */
@@ -128,8 +128,7 @@ test('a new worker version published mid-upload takes over without cutting a par
 }) => {
   await openApp(page);
   const file = makeFile(FILE_SIZE);
-  const key = `${await keyPrefix(page)}e2e-update/${file.name}`;
-  await enqueueWithOptions(page, [file], [{ key, partSize: PART_SIZE, parallel: PARALLEL }]);
+  const { key } = await queueInFolder(page, file, 'e2e-update', { partSize: PART_SIZE, parallel: PARALLEL });
   await stack.log.partsAcknowledged(3);
 
   // Publish a new version and let the page look for it, as the browser does on its own.

@@ -16,6 +16,7 @@ import {
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   uploadItem,
 } from './upload-support.ts';
 
@@ -86,8 +87,7 @@ test('a bucket whose CORS rule hides x-oss-hash-crc64ecma: the upload stops, nam
   ]);
   await openApp(page);
   const file = makeFile(3 * MiB);
-  const key = `${await keyPrefix(page)}e2e-cors-crc/${file.name}`;
-  await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB }]);
+  const { key } = await queueInFolder(page, file, 'e2e-cors-crc', { partSize: 1 * MiB });
   const item = uploadItem(page, file.name);
   await expect(item.getByRole('status')).toHaveText(/^failed/, { timeout: 30_000 });
   await expect(item).toContainText(

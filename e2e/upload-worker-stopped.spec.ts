@@ -2,15 +2,7 @@
 // event ran too long, or under memory pressure). Its sync event then counts as failed, and Chromium
 // retries it only after minutes; registering the sync again does not bring that forward.
 import { expect, test } from './fixtures/upload-stack.ts';
-import {
-  enqueueWithOptions,
-  keyPrefix,
-  MiB,
-  makeFile,
-  objectSha256,
-  openApp,
-  uploadItem,
-} from './upload-support.ts';
+import { MiB, makeFile, objectSha256, openApp, queueInFolder, uploadItem } from './upload-support.ts';
 
 test.use({ stackOptions: { faults: { operations: ['UploadPart'], bandwidthBytesPerSecond: 2 * MiB } } });
 
@@ -21,8 +13,7 @@ test('the worker is stopped mid-upload: opening the app resumes the upload at on
   test.setTimeout(120_000);
   await openApp(page);
   const file = makeFile(16 * MiB);
-  const key = `${await keyPrefix(page)}e2e-worker-stopped/${file.name}`;
-  await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 2 }]);
+  const { key } = await queueInFolder(page, file, 'e2e-worker-stopped', { partSize: 1 * MiB, parallel: 2 });
   await stack.log.partsAcknowledged(2);
 
   const devtools = await page.context().newCDPSession(page);

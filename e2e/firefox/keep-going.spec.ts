@@ -4,15 +4,7 @@
 // the worker); after the last page closes the upload stops; a page opened again resumes it.
 import { launchOptionsFor } from '../browsers.ts';
 import { expect, expectEachPartAcknowledgedOnce, test } from '../fixtures/upload-stack.ts';
-import {
-  enqueueWithOptions,
-  keyPrefix,
-  MiB,
-  makeFile,
-  objectSha256,
-  openApp,
-  uploadItem,
-} from '../upload-support.ts';
+import { MiB, makeFile, objectSha256, openApp, queueInFolder, uploadItem } from '../upload-support.ts';
 
 /** How long Firefox lets the worker live after its last event, in all. */
 const WORKER_LIFETIME_MS = 16_000;
@@ -34,8 +26,7 @@ test('an open page keeps a long upload going, closing the last page stops it, op
   test.setTimeout(150_000);
   await openApp(page);
   const file = makeFile(3 * MiB);
-  const key = `${await keyPrefix(page)}e2e-keep-going/${file.name}`;
-  await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 1 }]);
+  const { key } = await queueInFolder(page, file, 'e2e-keep-going', { partSize: 1 * MiB, parallel: 1 });
 
   // The first part outlives the worker's lifetime without an event; the page's nudges keep it alive.
   await stack.log.partsAcknowledged(1, 60_000);

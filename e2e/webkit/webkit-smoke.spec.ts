@@ -11,6 +11,7 @@ import {
   makeFile,
   objectSha256,
   openApp,
+  queueInFolder,
   uploadViews,
 } from '../upload-support.ts';
 import type { WebDriverPage } from './webdriver-page.ts';
@@ -90,8 +91,10 @@ test('the last Skylift tab closes mid-upload: the upload stops, and resumes when
   // Parts of 16 s each, one after the other: one is always in flight.
   await stack.setFaults({ operations: ['UploadPart'], bandwidthBytesPerSecond: 64 * 1024 });
   const file = makeFile(3 * MiB);
-  const key = `${await keyPrefix(page)}e2e-webkit-closed/${file.name}`;
-  const [id] = await enqueueWithOptions(page, [file], [{ key, partSize: 1 * MiB, parallel: 1 }]);
+  const { key, id } = await queueInFolder(page, file, 'e2e-webkit-closed', {
+    partSize: 1 * MiB,
+    parallel: 1,
+  });
   await stack.log.partsAcknowledged(1, 45_000);
 
   // WebKit stays open on another page; no Skylift page is left, and WebKit stops the worker.
